@@ -1,0 +1,32 @@
+"""coldwar-lod: the 1968 Czechoslovak crisis as Linked Open Data.
+
+Build the dataset from the curated records, validate it against the SHACL shapes, and export
+it::
+
+    >>> import coldwar_lod
+    >>> build = coldwar_lod.build()                 # read data/, map to RDF
+    >>> coldwar_lod.validate(build).conforms        # SHACL: a report, not an exception
+    True
+    >>> ttl = build.serialize("turtle")              # or "json-ld", "nt", "trig", ...
+    >>> ttl.startswith(b"@prefix")
+    True
+"""
+
+from .errors import ColdwarError, EndpointError, InputError, InputErrors, QueryError
+from .pipeline import Build, build, build_graph, validate, write_dataset
+from .validation import ValidationReport, ValidationResult
+
+__all__ = [
+    "Build",
+    "ColdwarError",
+    "EndpointError",
+    "InputError",
+    "InputErrors",
+    "QueryError",
+    "ValidationReport",
+    "ValidationResult",
+    "build",
+    "build_graph",
+    "validate",
+    "write_dataset",
+]

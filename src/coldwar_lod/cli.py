@@ -1,0 +1,240 @@
+"""The ``coldwar-lod`` command: parse arguments, call the library, print, map errors to exits.
+
+Exit codes: 0 success (data conforms), 1 SHACL violations, 2 usage or input error, 3 internal
+error, 4 endpoint error, 5 query error. Tracebacks are shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import errors
+from .errors import ColdwarError, InputError, InputErrors
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    """Options shared by every command."""
+
+    def __init__(self, debug: bool, base: str | None, data: Path | None, validator: str) -> None:
+        self.debug = debug
+        self.base = base
+        self.data = data
+        self.validator = validator
+
+
+def handle_errors(func: F) -> F:
+    """Turn errors into messages and exit codes (tracebacks only with ``--debug``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        debug = bool(ctx.find_object(Context) and ctx.find_object(Context).debug)  # type: ignore[union-attr]
+        try:
+            return func(*args, **kwargs)
+        except InputErrors as exc:
+            if debug:
+                raise
+            for err in exc.errors:
+                click.echo(f"error: {err}", err=True)
+            if len(exc.errors) > 1:
+                click.echo(f"{len(exc.errors)} problems in the data; nothing was written.",
+                           err=True)
+            sys.exit(exc.exit_code)
+        except ColdwarError as exc:
+            if debug:
+                raise
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; outputs are unchanged.", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if debug:
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "(this is a bug; run again with --debug for the traceback)", err=True)
+            sys.exit(errors.EXIT_INTERNAL)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.option("--base", envvar="COLDWAR_LOD_BASE", metavar="IRI",
+              help="Base IRI to publish under [env COLDWAR_LOD_BASE; default "
+                   "https://w3id.org/coldwar-lod/].")
+@click.option("--data", "data", envvar="COLDWAR_LOD_DATA",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the records [env COLDWAR_LOD_DATA; default ./data if it holds "
+                   "claims.csv, else the copy shipped with the package].")
+@click.option("--validator", type=click.Choice(["turbo", "pyshacl"]), default="turbo",
+              show_default=True, help="SHACL engine (both give the same results).")
+@click.version_option(package_name="coldwar-lod")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, base: str | None, data: Path | None,
+         validator: str) -> None:
+    """Build, validate, export and query the 1968 Czechoslovak crisis as Linked Open Data."""
+    ctx.obj = Context(debug, base, data, validator)
+
+
+def _build(ctx: Context) -> Any:
+    from .pipeline import build
+
+    return build(ctx.data, ctx.base)
+
+
+@main.command("build")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("dist"), show_default=True, help="Output folder.")
+@click.pass_obj
+@handle_errors
+def build_cmd(ctx: Context, out: Path) -> None:
+    """Read data/, map to RDF, validate, and write the dataset to OUT.
+
+    Nothing in OUT changes unless the build succeeds and the data conforms.
+    """
+    from .pipeline import validate, write_dataset
+    from .stats import count
+
+    started = time.perf_counter()
+    result = _build(ctx)
+    click.echo(f"read {len(result.records.entities) + len(result.records.claims)} records from "
+               f"{result.records.folder}")
+    report = validate(result, ctx.validator)
+    if not report.conforms:
+        click.echo(report.text(result.space.prefixes()), err=True)
+        click.echo(f"\nthe data does not conform; {out}/ was left as it was.", err=True)
+        sys.exit(errors.EXIT_VIOLATIONS)
+    written = write_dataset(result, out)
+    for path, size in written.items():
+        click.echo(f"wrote {path} ({size:,} bytes)")
+    stats = count(result.records)
+    entities = sum(stats.entities.values())
+    click.echo(f"\n{len(result.triples):,} triples: {entities} entities, {stats.claims} claims "
+               f"({stats.locators} locators), {stats.disagreements} disagreements, "
+               f"{stats.wikidata_links} Wikidata links")
+    click.echo(f"validation ({report.validator}): conforms, {len(report.warnings)} warning(s); "
+               f"base {result.space.base}; {time.perf_counter() - started:.2f} s")
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@click.pass_obj
+@handle_errors
+def validate_cmd(ctx: Context, files: tuple[Path, ...], quiet: bool) -> None:
+    """Validate the dataset built from the records, or the RDF FILES given.
+
+    Exit 0 if it conforms, 1 if there are violations, 2 on unreadable input.
+    """
+    from .pipeline import validate
+    from .rdfio import read_rdf
+    from .validation import validate_triples
+
+    if files:
+        result = None
+        try:
+            result = _build(ctx)
+        except ColdwarError:
+            pass  # without readable records, results simply have no file:line
+        triples = read_rdf(files)
+        from .namespaces import IriSpace
+
+        space = result.space if result else IriSpace.from_base(ctx.base)
+        report = validate_triples(triples, space, validator=ctx.validator,
+                                  lineage=result.lineage if result else None)
+    else:
+        result = _build(ctx)
+        space = result.space
+        report = validate(result, ctx.validator)
+    text = report.text(space.prefixes())
+    click.echo(text.splitlines()[0] if quiet else text)
+    sys.exit(errors.EXIT_OK if report.conforms else errors.EXIT_VIOLATIONS)
+
+
+@main.command("export")
+@click.option("-f", "--format", "fmt", default="turtle", show_default=True,
+              type=click.Choice(["turtle", "json-ld", "nt", "trig", "nquads", "rdfxml"]),
+              help="RDF serialization.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (atomically); default standard output.")
+@click.pass_obj
+@handle_errors
+def export_cmd(ctx: Context, fmt: str, output: Path | None) -> None:
+    """Build, validate and write the dataset in one format."""
+    from .export import write_files
+    from .pipeline import validate
+
+    result = _build(ctx)
+    report = validate(result, ctx.validator)
+    if not report.conforms:
+        click.echo(report.text(result.space.prefixes()), err=True)
+        sys.exit(errors.EXIT_VIOLATIONS)
+    content = result.serialize(fmt)
+    if output is None:
+        sys.stdout.buffer.write(content)
+    else:
+        write_files({output: content})
+        click.echo(f"wrote {output} ({len(content):,} bytes)", err=True)
+
+
+@main.command("stats")
+@click.pass_obj
+@handle_errors
+def stats_cmd(ctx: Context) -> None:
+    """Count events, persons, states, claims per source, disagreements, links."""
+    from .stats import count
+
+    result = _build(ctx)
+    rows = count(result.records).rows()
+    rows.append(("triples", len(result.triples)))
+    width = max(len(label) for label, _ in rows)
+    for label, n in rows:
+        click.echo(f"{label:<{width}}  {n:>7,}")
+
+
+@main.command("locate")
+@click.argument("source")
+@click.argument("phrase")
+@click.option("--sources", "sources_dir", envvar="COLDWAR_LOD_SOURCES", required=True,
+              type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of the source texts [env COLDWAR_LOD_SOURCES].")
+@click.pass_obj
+@handle_errors
+def locate_cmd(ctx: Context, source: str, phrase: str, sources_dir: Path) -> None:
+    """Print the locator(s) of PHRASE in SOURCE, for the locators column of claims.csv.
+
+    Case and runs of white space are ignored.
+    """
+    from .errors import did_you_mean
+    from .records import load_records
+    from .sources import find_passages, source_text
+
+    from .resources import default_data_dir
+
+    records = load_records(ctx.data or default_data_dir())
+    row = records.entities.get(source)
+    if row is None or row.kind != "sources":
+        names = [r.slug for r in records.of_kind("sources")]
+        raise InputError(f"unknown source {source!r}{did_you_mean(source, names)}; one of: "
+                         f"{', '.join(names)}")
+    found = find_passages(source_text(records, source, sources_dir), phrase)
+    if not found:
+        raise InputError(f"phrase not found in {source}")
+    for loc in found:
+        click.echo(f"{source}:{loc.start}-{loc.end}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,159 @@
+"""Serializing the dataset (Turtle, JSON-LD, N-Triples, TriG, ...) and writing files atomically.
+
+Output is deterministic: triples are sorted (:func:`coldwar_lod.mapping.sorted_triples`) before
+serialization, so the same records give byte-identical files and diffs of the data mean
+something.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import InputError
+from .namespaces import RDF_TYPE, XSD, IriSpace
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """An RDF serialization format."""
+
+    name: str
+    suffix: str
+    media_type: str
+    rdf_format: ox.RdfFormat | None  # None: written by our own JSON-LD writer
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("turtle", ".ttl", "text/turtle", ox.RdfFormat.TURTLE),
+        Format("json-ld", ".jsonld", "application/ld+json", None),
+        Format("nt", ".nt", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+        Format("trig", ".trig", "application/trig", ox.RdfFormat.TRIG),
+        Format("nquads", ".nq", "application/n-quads", ox.RdfFormat.N_QUADS),
+        Format("rdfxml", ".rdf", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+    )
+}
+
+_XSD_STRING = XSD + "string"
+
+
+def data_graph(space: IriSpace) -> ox.NamedNode:
+    """The named graph that holds the data in quad formats (TriG, N-Quads) and in stores."""
+    return ox.NamedNode(space.base + "graph/data")
+
+
+def serialize(triples: Sequence[ox.Triple], fmt: str, space: IriSpace) -> bytes:
+    """Serialize sorted triples in format ``fmt`` (a key of :data:`FORMATS`).
+
+    :raises InputError: for an unknown format.
+    """
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        raise InputError(f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}")
+    if spec.rdf_format is None:
+        return jsonld(triples, space)
+    prefixes = space.prefixes()
+    if spec.rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        graph = data_graph(space)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        if spec.rdf_format == ox.RdfFormat.N_QUADS:
+            return ox.serialize(quads, format=spec.rdf_format)  # type: ignore[no-any-return]
+        return ox.serialize(quads, format=spec.rdf_format, prefixes=prefixes)  # type: ignore[no-any-return]
+    if spec.rdf_format == ox.RdfFormat.N_TRIPLES:
+        return ox.serialize(triples, format=spec.rdf_format)  # type: ignore[no-any-return]
+    return ox.serialize(triples, format=spec.rdf_format, prefixes=prefixes)  # type: ignore[no-any-return]
+
+
+def context(space: IriSpace) -> dict[str, object]:
+    """The JSON-LD context shipped as ``context.jsonld``: the prefixes of the dataset."""
+    return {"@context": {"@version": 1.1, **space.prefixes()}}
+
+
+def jsonld(triples: Iterable[ox.Triple], space: IriSpace) -> bytes:
+    """Flattened JSON-LD 1.1 with compact IRIs, one node object per subject.
+
+    Written directly rather than through a JSON-LD processor: the data is flat (no blank
+    nodes, no lists), so compaction is prefix substitution, and this runs at serializer speed.
+    """
+    prefixes = sorted(space.prefixes().items(), key=lambda p: -len(p[1]))
+    ctx = context(space)["@context"]
+
+    def compact(iri: str) -> str:
+        for name, ns in prefixes:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("/"):
+                return f"{name}:{iri[len(ns):]}"
+        return iri
+
+    nodes: dict[str, dict[str, object]] = {}
+    for t in triples:
+        node = nodes.setdefault(t.subject.value, {"@id": compact(t.subject.value)})
+        obj = t.object
+        if t.predicate == RDF_TYPE and isinstance(obj, ox.NamedNode):
+            _append(node, "@type", compact(obj.value))
+            continue
+        value: object
+        if isinstance(obj, ox.NamedNode):
+            value = {"@id": compact(obj.value)}
+        elif isinstance(obj, ox.Literal):
+            if obj.language:
+                value = {"@value": obj.value, "@language": obj.language}
+            elif obj.datatype.value == _XSD_STRING:
+                value = obj.value
+            else:
+                value = {"@value": obj.value, "@type": compact(obj.datatype.value)}
+        else:  # pragma: no cover - the mapper mints no blank nodes
+            raise TypeError(f"unexpected term {obj!r}")
+        _append(node, compact(t.predicate.value), value)
+    doc = {"@context": ctx, "@graph": list(nodes.values())}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _append(node: dict[str, object], key: str, value: object) -> None:
+    if key not in node:
+        node[key] = value
+        return
+    current = node[key]
+    if isinstance(current, list):
+        current.append(value)
+    else:
+        node[key] = [current, value]
+
+
+def write_files(files: Mapping[Path, bytes]) -> None:
+    """Write several files so that either all are replaced or none is.
+
+    Each file is first written in full (and synced) to a temporary file beside it; only when
+    every one has been written are they renamed over the old ones. A failure before that point
+    leaves every existing file as it was.
+
+    :raises InputError: if a folder cannot be created or a file cannot be written.
+    """
+    staged: list[tuple[str, Path]] = []
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        for path, content in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            os.chmod(tmp, 0o666 & ~umask)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(content)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for tmp, path in staged:
+            Path(tmp).replace(path)
+        staged.clear()
+    except OSError as exc:
+        raise InputError(f"cannot write {exc.filename or 'output'}: {exc.strerror}") from None
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,257 @@
+"""Mapping checked records to RDF triples under the ontology (no I/O).
+
+Every factual statement is a ``cwo:Claim`` (an ``rdf:Statement``) with its rank, qualifiers
+and locators into the sources. The plain ("truthy") triples that simple queries use are derived
+from the best-ranked claims of each subject and property, as Wikidata derives ``wdt:``
+triples: preferred claims if any, else normal ones; deprecated claims never.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from . import model
+from .dates import parse_edtf
+from .namespaces import (
+    BIBO, DCTERMS, OA, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, WD, XSD, IriSpace,
+)
+from .records import Records, Row, parse_labels, parse_locators
+
+_XSD_DATETIME = NamedNode(XSD + "dateTime")
+_XSD_INTEGER = NamedNode(XSD + "integer")
+_XSD_BOOLEAN = NamedNode(XSD + "boolean")
+_XSD_GYEAR = NamedNode(XSD + "gYear")
+_XSD_GYEARMONTH = NamedNode(XSD + "gYearMonth")
+_XSD_DATE = NamedNode(XSD + "date")
+_LABEL = NamedNode(RDFS + "label")
+_COMMENT = NamedNode(RDFS + "comment")
+_ALT = NamedNode(SKOS + "altLabel")
+_EXACT = NamedNode(SKOS + "exactMatch")
+_NOTE = NamedNode(SKOS + "editorialNote")
+_DERIVED = NamedNode(PROV + "wasDerivedFrom")
+
+_RANK_ORDER = {"preferred": 0, "normal": 1, "deprecated": 2}
+
+
+@dataclass(slots=True)
+class Mapped:
+    """The triples of a build and, for every minted subject, the record it came from."""
+
+    triples: set[Triple] = field(default_factory=set)
+    lineage: dict[str, str] = field(default_factory=dict)
+
+
+def map_records(records: Records, space: IriSpace) -> Mapped:
+    """Turn checked records into triples.
+
+    :param records: records from :func:`coldwar_lod.records.load_records`.
+    :param space: the IRI space (base) to publish under.
+
+    >>> from coldwar_lod.records import load_records
+    >>> from coldwar_lod.resources import default_data_dir
+    >>> mapped = map_records(load_records(default_data_dir()), IriSpace.from_base())
+    >>> mapped.lineage["https://w3id.org/coldwar-lod/id/event/prague-spring"]
+    'data/events.csv:3'
+    """
+    return _Mapper(records, space).run()
+
+
+class _Mapper:
+    def __init__(self, records: Records, space: IriSpace) -> None:
+        self.records = records
+        self.space = space
+        self.out = Mapped()
+        self.add = self.out.triples.add
+        self.t = space.term
+
+    def run(self) -> Mapped:
+        for row in self.records.entities.values():
+            self.entity(row)
+        for row in self.records.claims.values():
+            self.claim(row)
+        self.truthy()
+        for row in self.records.disagreements.values():
+            self.disagreement(row)
+        return self.out
+
+    def iri(self, slug: str) -> NamedNode:
+        row = self.records.entities[slug]
+        return self.space.instance(model.ENTITY_KINDS[row.kind], slug)
+
+    def entity(self, row: Row) -> None:
+        node = self.iri(row.slug)
+        self.out.lineage[node.value] = row.where()
+        add = self.add
+        add(Triple(node, RDF_TYPE, self.t(model.TYPES[row.kind][row.get("type")])))
+        add(Triple(node, _LABEL, Literal(row.get("label_en"), language="en")))
+        for lang, text in parse_labels(row.get("labels")) if row.get("labels") else ():
+            add(Triple(node, _LABEL, Literal(text, language=lang)))
+        for lang, text in parse_labels(row.get("alt_labels")) if row.get("alt_labels") else ():
+            add(Triple(node, _ALT, Literal(text, language=lang)))
+        if row.get("description"):
+            add(Triple(node, _COMMENT, Literal(row.get("description"), language="en")))
+        if row.get("qid"):
+            add(Triple(node, _EXACT, NamedNode(WD + row.get("qid"))))
+        if row.kind == "positions":
+            add(Triple(node, self.t("positionIn"), self.iri(row.get("organisation"))))
+        if row.kind in model.WORK_KINDS:
+            self.bibliographic(row, node)
+
+    def bibliographic(self, row: Row, node: NamedNode) -> None:
+        add = self.add
+        add(Triple(node, NamedNode(DCTERMS + "title"), Literal(row.get("label_en"))))
+        for column, predicate in (
+            ("author", DCTERMS + "creator"), ("publisher", DCTERMS + "publisher"),
+            ("journal", self.space.ontology + "journalTitle"), ("volume", BIBO + "volume"),
+            ("issue", BIBO + "issue"), ("pages", BIBO + "pages"), ("doi", BIBO + "doi"),
+            ("jstor", self.space.ontology + "jstorStableId"),
+            ("language", DCTERMS + "language"),
+        ):
+            if row.get(column):
+                add(Triple(node, NamedNode(predicate), Literal(row.get(column))))
+        for column, predicate in (("issued", "issued"), ("year", "issued"),
+                                  ("modified", "modified")):
+            if row.get(column):
+                add(Triple(node, NamedNode(DCTERMS + predicate), _date_literal(row.get(column))))
+        if row.get("url"):
+            add(Triple(node, NamedNode(SCHEMA + "url"), NamedNode(row.get("url"))))
+        for author in row.get("authors").split():
+            add(Triple(node, NamedNode(DCTERMS + "creator"), self.iri(author)))
+        if row.kind == "sources":
+            add(Triple(node, RDF_TYPE, self.t("Source")))
+            add(Triple(node, self.t("sha256"), Literal(row.get("sha256"))))
+            add(Triple(node, self.t("textLength"),
+                       Literal(row.get("length"), datatype=_XSD_INTEGER)))
+            add(Triple(node, self.t("textFile"), Literal(row.get("file"))))
+        if row.get("locators"):
+            self.locators(row, node, node.value)
+
+    def locators(self, row: Row, node: NamedNode, base_iri: str) -> None:
+        add = self.add
+        for loc in parse_locators(row.get("locators")):
+            source_row = self.records.entities[loc.source]
+            source = self.iri(loc.source)
+            frag = f"{loc.source}-{loc.start}-{loc.end}"
+            target = NamedNode(f"{base_iri}#{frag}")
+            selector = NamedNode(f"{base_iri}#{frag}-selector")
+            self.out.lineage[target.value] = row.where()
+            self.out.lineage[selector.value] = row.where()
+            add(Triple(node, _DERIVED, target))
+            add(Triple(node, self.t("statedIn"), source))
+            add(Triple(target, RDF_TYPE, self.t("Locator")))
+            add(Triple(target, NamedNode(OA + "hasSource"), source))
+            add(Triple(target, NamedNode(OA + "hasSelector"), selector))
+            add(Triple(target, self.t("sha256"), Literal(source_row.get("sha256"))))
+            add(Triple(selector, RDF_TYPE, NamedNode(OA + "TextPositionSelector")))
+            add(Triple(selector, NamedNode(OA + "start"),
+                       Literal(str(loc.start), datatype=_XSD_INTEGER)))
+            add(Triple(selector, NamedNode(OA + "end"), Literal(str(loc.end), datatype=_XSD_INTEGER)))
+
+    def timespan(self, node: NamedNode, edtf: str, where: str) -> NamedNode:
+        bounds = parse_edtf(edtf)
+        self.out.lineage[node.value] = where
+        add, t = self.add, self.t
+        add(Triple(node, RDF_TYPE, t("TimeSpan")))
+        add(Triple(node, t("edtf"), Literal(bounds.edtf)))
+        add(Triple(node, t("precision"), t(model.PRECISION_TERMS[bounds.precision])))
+        for name, value in (
+            ("earliestBegin", bounds.earliest_begin), ("latestBegin", bounds.latest_begin),
+            ("earliestEnd", bounds.earliest_end), ("latestEnd", bounds.latest_end),
+        ):
+            if value is not None:
+                add(Triple(node, t(name), _datetime(value)))
+        if bounds.qualifier:
+            add(Triple(node, t("dateQualifier"), Literal(bounds.qualifier)))
+        return node
+
+    def claim_object(self, row: Row, node: NamedNode) -> NamedNode | Literal:
+        prop = model.CLAIM_PROPERTIES[row.get("property")]
+        obj = row.get("object")
+        if prop.object_kind == "entity":
+            return self.iri(obj)
+        if prop.object_kind == "date":
+            return self.timespan(NamedNode(node.value + "#timespan"), obj, row.where())
+        if prop.object_kind == "integer":
+            return Literal(obj, datatype=_XSD_INTEGER)
+        return Literal(obj, language="en")
+
+    def claim(self, row: Row) -> None:
+        node = self.space.instance("claim", row.slug)
+        self.out.lineage[node.value] = row.where()
+        add, t = self.add, self.t
+        prop = model.CLAIM_PROPERTIES[row.get("property")]
+        add(Triple(node, RDF_TYPE, t("Claim")))
+        add(Triple(node, NamedNode(RDF + "subject"), self.iri(row.get("subject"))))
+        add(Triple(node, NamedNode(RDF + "predicate"), t(prop.term)))
+        add(Triple(node, NamedNode(RDF + "object"), self.claim_object(row, node)))
+        add(Triple(node, t("rank"), t(model.RANKS[row.get("rank") or "normal"])))
+        if row.get("role"):
+            add(Triple(node, t("role"), t(model.ROLES[row.get("role")])))
+        if row.get("when"):
+            span = self.timespan(NamedNode(node.value + "#when"), row.get("when"), row.where())
+            add(Triple(node, t("when"), span))
+        if row.get("replaces"):
+            add(Triple(node, t("replaces"), self.iri(row.get("replaces"))))
+        if row.get("bound"):
+            add(Triple(node, t("bound"), t(model.BOUNDS[row.get("bound")])))
+        if row.get("pages"):
+            add(Triple(node, t("pagesCited"), Literal(row.get("pages"))))
+        if row.get("note"):
+            add(Triple(node, _NOTE, Literal(row.get("note"), language="en")))
+        self.locators(row, node, node.value)
+
+    def truthy(self) -> None:
+        """Derive the plain triples from the best-ranked claims of each subject/property."""
+        groups: dict[tuple[str, str], list[Row]] = defaultdict(list)
+        for row in self.records.claims.values():
+            groups[(row.get("subject"), row.get("property"))].append(row)
+        for (subject, prop_name), rows in groups.items():
+            best = min(_RANK_ORDER[r.get("rank") or "normal"] for r in rows)
+            if best == _RANK_ORDER["deprecated"]:
+                continue
+            predicate = self.t(model.CLAIM_PROPERTIES[prop_name].term)
+            for row in rows:
+                if _RANK_ORDER[row.get("rank") or "normal"] == best:
+                    node = self.space.instance("claim", row.slug)
+                    obj = self.claim_object(row, node)
+                    self.add(Triple(self.iri(subject), predicate, obj))
+
+    def disagreement(self, row: Row) -> None:
+        node = self.space.instance("disagreement", row.slug)
+        self.out.lineage[node.value] = row.where()
+        add = self.add
+        add(Triple(node, RDF_TYPE, self.t("Disagreement")))
+        add(Triple(node, _LABEL, Literal(row.get("label_en"), language="en")))
+        add(Triple(node, _NOTE, Literal(row.get("note"), language="en")))
+        for slug in row.get("claims").split():
+            add(Triple(node, self.t("competingClaim"), self.space.instance("claim", slug)))
+
+
+def _datetime(value: datetime) -> Literal:
+    return Literal(value.isoformat(), datatype=_XSD_DATETIME)
+
+
+def _date_literal(edtf: str) -> Literal:
+    """A bibliographic date as the most specific XSD type its precision allows."""
+    parts = edtf.rstrip("?~%").split("-")
+    if len(parts) == 1:
+        return Literal(parts[0], datatype=_XSD_GYEAR)
+    if len(parts) == 2:
+        return Literal(edtf, datatype=_XSD_GYEARMONTH)
+    return Literal(edtf, datatype=_XSD_DATE)
+
+
+def sort_key(triple: Triple) -> tuple[str, bool, str, str]:
+    """Order for serializations: by subject, ``rdf:type`` first, then predicate and object."""
+    return (triple.subject.value, triple.predicate != RDF_TYPE, triple.predicate.value,
+            str(triple.object))
+
+
+def sorted_triples(triples: Iterable[Triple]) -> list[Triple]:
+    """Triples in the stable order that makes two builds byte-identical."""
+    return sorted(triples, key=sort_key)

@@ -1,0 +1,60 @@
+"""Finding the ontology, shapes, queries and data that ship with the package.
+
+The top-level folders of the repository are their single source. An installed wheel carries
+copies under ``coldwar_lod/_resources``; a source checkout (editable install) reads the
+top-level folders directly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_BASE = "https://w3id.org/coldwar-lod/"
+
+_PACKAGED = Path(__file__).resolve().parent / "_resources"
+_CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def resource_dir(name: str) -> Path:
+    """The folder ``name`` (``ontology``, ``shapes``, ``queries`` or ``data``) that shipped.
+
+    >>> (resource_dir("ontology") / "coldwar.ttl").is_file()
+    True
+    """
+    for root in (_PACKAGED, _CHECKOUT):
+        if (root / name).is_dir():
+            return root / name
+    raise FileNotFoundError(f"the package's {name}/ folder is missing; reinstall coldwar-lod")
+
+
+def default_data_dir() -> Path:
+    """The data folder a command uses when none is given.
+
+    ``./data`` when the working directory holds the records (an editor's clone), else the
+    copy that shipped with the package.
+    """
+    here = Path.cwd() / "data"
+    if (here / "claims.csv").is_file():
+        return here
+    return resource_dir("data")
+
+
+def sources_dir() -> Path | None:
+    """Where the source texts are, from ``COLDWAR_LOD_SOURCES``, if set.
+
+    The texts are third-party documents and are not shipped; locator checks that need them
+    run when this variable points at a folder holding them.
+    """
+    value = os.environ.get("COLDWAR_LOD_SOURCES")
+    return Path(value) if value else None
+
+
+def shape_files() -> list[Path]:
+    """All SHACL files, in a stable order."""
+    return sorted(resource_dir("shapes").glob("*.ttl"))
+
+
+def ontology_file() -> Path:
+    """The ontology, in Turtle."""
+    return resource_dir("ontology") / "coldwar.ttl"

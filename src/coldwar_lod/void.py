@@ -1,0 +1,113 @@
+"""The dataset's own description (VoID and DCAT): licence, version, statistics, dumps."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from importlib.metadata import PackageNotFoundError, version
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from .namespaces import (
+    DCAT, DCTERMS, OWL, PROV, RDF_TYPE, SKOS, SPDX, VOID, WD, XSD, IriSpace,
+)
+
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+EXAMPLES = ("event/warsaw-pact-invasion", "event/prague-spring", "person/alexander-dubcek")
+
+
+def package_version() -> str:
+    """The installed version of coldwar-lod (``0+unknown`` when running from a bare tree)."""
+    try:
+        return version("coldwar-lod")
+    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
+        return "0+unknown"
+
+
+def describe(
+    triples: Sequence[Triple],
+    space: IriSpace,
+    dumps: Mapping[str, tuple[str, bytes]],
+) -> list[Triple]:
+    """VoID/DCAT triples for a build.
+
+    :param triples: the data triples.
+    :param space: the IRI space.
+    :param dumps: file name -> (media type, content) for each distribution.
+    """
+    ds = space.instance("dataset", "coldwar-lod")
+    out: list[Triple] = []
+
+    def add(s: NamedNode, p: str, o: NamedNode | Literal) -> None:
+        out.append(Triple(s, NamedNode(p), o))
+
+    def num(n: int) -> Literal:
+        return Literal(str(n), datatype=NamedNode(XSD + "integer"))
+
+    def en(text: str) -> Literal:
+        return Literal(text, language="en")
+
+    ver = package_version()
+    out.append(Triple(ds, RDF_TYPE, NamedNode(VOID + "Dataset")))
+    out.append(Triple(ds, RDF_TYPE, NamedNode(DCAT + "Dataset")))
+    add(ds, DCTERMS + "title", en("coldwar-lod: the 1968 Czechoslovak crisis as Linked Open Data"))
+    add(ds, DCTERMS + "description", en(
+        "Events, agents, places, offices and works of the Prague Spring, the Warsaw Pact "
+        "invasion of Czechoslovakia in August 1968 and its aftermath, as claims traceable to "
+        "passages of five source documents, ranked where the sources disagree, and linked to "
+        "Wikidata."))
+    add(ds, DCTERMS + "license", NamedNode(LICENCE))
+    add(ds, OWL + "versionInfo", Literal(ver))
+    add(ds, DCAT + "version", Literal(ver))
+    add(ds, VOID + "uriSpace", Literal(space.ids))
+    add(ds, VOID + "vocabulary", NamedNode(space.base + "ontology"))
+    add(ds, DCTERMS + "conformsTo", NamedNode(space.base + "shapes"))
+    add(ds, VOID + "triples", num(len(triples)))
+    subjects = {t.subject.value for t in triples}
+    add(ds, VOID + "distinctSubjects", num(len(subjects)))
+    add(ds, VOID + "properties", num(len({t.predicate.value for t in triples})))
+    entities = {t.subject.value for t in triples
+                if t.predicate == RDF_TYPE and "#" not in t.subject.value}
+    add(ds, VOID + "entities", num(len(entities)))
+    classes = Counter(t.object.value for t in triples
+                      if t.predicate == RDF_TYPE and isinstance(t.object, NamedNode))
+    for cls, count in sorted(classes.items()):
+        part = NamedNode(f"{ds.value}#class-{cls.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}")
+        add(ds, VOID + "classPartition", part)
+        add(part, VOID + "class", NamedNode(cls))
+        add(part, VOID + "entities", num(count))
+    for example in EXAMPLES:
+        kind, slug = example.split("/")
+        node = space.instance(kind, slug)
+        if node.value in subjects:
+            add(ds, VOID + "exampleResource", node)
+    for t in triples:
+        if t.predicate == RDF_TYPE and t.object == space.term("Source"):
+            add(ds, PROV + "wasDerivedFrom", t.subject)
+    links = sum(1 for t in triples if t.predicate.value == SKOS + "exactMatch"
+                and t.object.value.startswith(WD))
+    linkset = NamedNode(f"{ds.value}#wikidata-links")
+    add(ds, VOID + "subset", linkset)
+    out.append(Triple(linkset, RDF_TYPE, NamedNode(VOID + "Linkset")))
+    add(linkset, VOID + "linkPredicate", NamedNode(SKOS + "exactMatch"))
+    add(linkset, VOID + "subjectsTarget", ds)
+    add(linkset, VOID + "objectsTarget", NamedNode("http://www.wikidata.org/"))
+    add(linkset, VOID + "triples", num(links))
+    for name, (media_type, content) in sorted(dumps.items()):
+        url = NamedNode(space.base + "dist/" + name)
+        dist = NamedNode(f"{ds.value}#dist-{name}")
+        checksum = NamedNode(f"{ds.value}#dist-{name}-sha256")
+        add(ds, VOID + "dataDump", url)
+        add(ds, DCAT + "distribution", dist)
+        out.append(Triple(dist, RDF_TYPE, NamedNode(DCAT + "Distribution")))
+        add(dist, DCAT + "downloadURL", url)
+        add(dist, DCAT + "mediaType",
+            NamedNode("https://www.iana.org/assignments/media-types/" + media_type))
+        add(dist, DCAT + "byteSize", Literal(str(len(content)),
+                                              datatype=NamedNode(XSD + "integer")))
+        add(dist, SPDX + "checksum", checksum)
+        out.append(Triple(checksum, RDF_TYPE, NamedNode(SPDX + "Checksum")))
+        add(checksum, SPDX + "algorithm", NamedNode(SPDX + "checksumAlgorithm_sha256"))
+        add(checksum, SPDX + "checksumValue", Literal(hashlib.sha256(content).hexdigest()))
+    return out
