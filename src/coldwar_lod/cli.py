@@ -6,6 +6,7 @@ error, 4 endpoint error, 5 query error. Tracebacks are shown only with ``--debug
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import time
@@ -144,10 +145,8 @@ def validate_cmd(ctx: Context, files: tuple[Path, ...], quiet: bool) -> None:
 
     if files:
         result = None
-        try:
-            result = _build(ctx)
-        except ColdwarError:
-            pass  # without readable records, results simply have no file:line
+        with contextlib.suppress(ColdwarError):
+            result = _build(ctx)  # without readable records, results have no file:line
         triples = read_rdf(files)
         from .namespaces import IriSpace
 
@@ -219,9 +218,8 @@ def locate_cmd(ctx: Context, source: str, phrase: str, sources_dir: Path) -> Non
     """
     from .errors import did_you_mean
     from .records import load_records
-    from .sources import find_passages, source_text
-
     from .resources import default_data_dir
+    from .sources import find_passages, source_text
 
     records = load_records(ctx.data or default_data_dir())
     row = records.entities.get(source)

@@ -95,7 +95,8 @@ def parse_date(text: str) -> Span:
     qualifier = _FLAGS.get(m["flag"] or "")
     try:
         if m["month"] is None:
-            return Span(datetime(year, 1, 1), _end_of_day(datetime(year, 12, 31)), "year", qualifier)
+            last = _end_of_day(datetime(year, 12, 31))
+            return Span(datetime(year, 1, 1), last, "year", qualifier)
         month = int(m["month"])
         if month in _SEASON_MONTHS and m["day"] is None:
             start_month, end_month = _SEASON_MONTHS[month]

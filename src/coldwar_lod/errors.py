@@ -45,7 +45,7 @@ class InputError(ColdwarError):
         return f"{where}: {self.message}" if where else self.message
 
 
-class InputErrors(ColdwarError):
+class InputErrors(ColdwarError):  # noqa: N818 - a list of InputError
     """Several input errors found in one pass, reported together (first one first)."""
 
     def __init__(self, errors: list[InputError]) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
-from .namespaces import RDF_TYPE, XSD, IriSpace
+from .namespaces import RDF_TYPE, XSD, IriSpace, iri
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,19 @@ def data_graph(space: IriSpace) -> ox.NamedNode:
     return ox.NamedNode(space.base + "graph/data")
 
 
+def to_bytes(
+    items: Iterable[ox.Triple] | Iterable[ox.Quad], rdf_format: ox.RdfFormat,
+    prefixes: dict[str, str] | None = None,
+) -> bytes:
+    """pyoxigraph's serializer, returning the bytes (it returns None only with an output)."""
+    if prefixes is None:
+        out = ox.serialize(items, format=rdf_format)
+    else:
+        out = ox.serialize(items, format=rdf_format, prefixes=prefixes)
+    assert out is not None
+    return out
+
+
 def serialize(triples: Sequence[ox.Triple], fmt: str, space: IriSpace) -> bytes:
     """Serialize sorted triples in format ``fmt`` (a key of :data:`FORMATS`).
 
@@ -65,11 +78,11 @@ def serialize(triples: Sequence[ox.Triple], fmt: str, space: IriSpace) -> bytes:
         graph = data_graph(space)
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         if spec.rdf_format == ox.RdfFormat.N_QUADS:
-            return ox.serialize(quads, format=spec.rdf_format)  # type: ignore[no-any-return]
-        return ox.serialize(quads, format=spec.rdf_format, prefixes=prefixes)  # type: ignore[no-any-return]
+            return to_bytes(quads, spec.rdf_format)
+        return to_bytes(quads, spec.rdf_format, prefixes)
     if spec.rdf_format == ox.RdfFormat.N_TRIPLES:
-        return ox.serialize(triples, format=spec.rdf_format)  # type: ignore[no-any-return]
-    return ox.serialize(triples, format=spec.rdf_format, prefixes=prefixes)  # type: ignore[no-any-return]
+        return to_bytes(triples, spec.rdf_format)
+    return to_bytes(triples, spec.rdf_format, prefixes)
 
 
 def context(space: IriSpace) -> dict[str, object]:
@@ -94,7 +107,8 @@ def jsonld(triples: Iterable[ox.Triple], space: IriSpace) -> bytes:
 
     nodes: dict[str, dict[str, object]] = {}
     for t in triples:
-        node = nodes.setdefault(t.subject.value, {"@id": compact(t.subject.value)})
+        subject = iri(t.subject)
+        node = nodes.setdefault(subject, {"@id": compact(subject)})
         obj = t.object
         if t.predicate == RDF_TYPE and isinstance(obj, ox.NamedNode):
             _append(node, "@type", compact(obj.value))
@@ -144,7 +158,7 @@ def write_files(files: Mapping[Path, bytes]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((tmp, path))
-            os.chmod(tmp, 0o666 & ~umask)
+            Path(tmp).chmod(0o666 & ~umask)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(content)
                 fh.flush()

@@ -18,7 +18,18 @@ from pyoxigraph import Literal, NamedNode, Triple
 from . import model
 from .dates import parse_edtf
 from .namespaces import (
-    BIBO, DCTERMS, OA, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, WD, XSD, IriSpace,
+    BIBO,
+    DCTERMS,
+    OA,
+    PROV,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    WD,
+    XSD,
+    IriSpace,
 )
 from .records import Records, Row, parse_labels, parse_locators
 
@@ -55,8 +66,8 @@ def map_records(records: Records, space: IriSpace) -> Mapped:
     >>> from coldwar_lod.records import load_records
     >>> from coldwar_lod.resources import default_data_dir
     >>> mapped = map_records(load_records(default_data_dir()), IriSpace.from_base())
-    >>> mapped.lineage["https://w3id.org/coldwar-lod/id/event/prague-spring"]
-    'data/events.csv:3'
+    >>> mapped.lineage["https://w3id.org/coldwar-lod/id/event/prague-spring"].split(":")[0]
+    'data/events.csv'
     """
     return _Mapper(records, space).run()
 
@@ -150,7 +161,8 @@ class _Mapper:
             add(Triple(selector, RDF_TYPE, NamedNode(OA + "TextPositionSelector")))
             add(Triple(selector, NamedNode(OA + "start"),
                        Literal(str(loc.start), datatype=_XSD_INTEGER)))
-            add(Triple(selector, NamedNode(OA + "end"), Literal(str(loc.end), datatype=_XSD_INTEGER)))
+            add(Triple(selector, NamedNode(OA + "end"),
+                       Literal(str(loc.end), datatype=_XSD_INTEGER)))
 
     def timespan(self, node: NamedNode, edtf: str, where: str) -> NamedNode:
         bounds = parse_edtf(edtf)
@@ -248,7 +260,7 @@ def _date_literal(edtf: str) -> Literal:
 
 def sort_key(triple: Triple) -> tuple[str, bool, str, str]:
     """Order for serializations: by subject, ``rdf:type`` first, then predicate and object."""
-    return (triple.subject.value, triple.predicate != RDF_TYPE, triple.predicate.value,
+    return (str(triple.subject), triple.predicate != RDF_TYPE, triple.predicate.value,
             str(triple.object))
 
 

@@ -38,6 +38,16 @@ SPDX = "http://spdx.org/rdf/terms#"
 
 RDF_TYPE = NamedNode(RDF + "type")
 
+
+def iri(term: object) -> str:
+    """The IRI of a named node (the mapper mints no blank nodes or quoted triples).
+
+    :raises TypeError: for any other term.
+    """
+    if isinstance(term, NamedNode):
+        return term.value
+    raise TypeError(f"expected a named node, got {term!r}")
+
 #: Standard prefixes (the project's own are added per base by :meth:`IriSpace.prefixes`).
 STANDARD_PREFIXES: dict[str, str] = {
     "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "skos": SKOS, "dcterms": DCTERMS,

@@ -22,6 +22,7 @@ import rdflib
 from . import export, void
 from .mapping import map_records, sorted_triples
 from .namespaces import IriSpace
+from .rdfio import parse_triples
 from .records import Records, load_records
 from .resources import default_data_dir, ontology_file, shape_files
 from .validation import ValidationReport, validate_triples
@@ -93,10 +94,9 @@ def validate(target: Build | rdflib.Graph, validator: str = "turbo") -> Validati
     if isinstance(target, Build):
         return validate_triples(target.triples, target.space, validator=validator,
                                 lineage=target.lineage)
-    data = target.serialize(format="nt")
-    triples = list(ox.parse(data.encode() if isinstance(data, str) else data,
-                            ox.RdfFormat.N_TRIPLES))
-    return validate_triples(triples, IriSpace.from_base(), validator=validator)  # type: ignore[arg-type]
+    data = target.serialize(format="nt", encoding="utf-8")
+    triples = parse_triples(data, ox.RdfFormat.N_TRIPLES)
+    return validate_triples(triples, IriSpace.from_base(), validator=validator)
 
 
 @functools.lru_cache(maxsize=4)
@@ -110,13 +110,10 @@ def merged_shapes_bytes(base: str) -> bytes:
     from .validation import shapes_graph
 
     graph = shapes_graph(base)
-    nt = graph.serialize(format="nt").encode()
-    triples = ox.parse(nt, ox.RdfFormat.N_TRIPLES)
-    ordered = sorted((t for t in triples), key=lambda t: (str(t.subject), str(t.predicate),  # type: ignore[union-attr]
-                                                          str(t.object)))  # type: ignore[union-attr]
-    space = IriSpace(base)
-    return ox.serialize(ordered, format=ox.RdfFormat.TURTLE,  # type: ignore[no-any-return]
-                        prefixes=space.prefixes())
+    nt = graph.serialize(format="nt", encoding="utf-8")
+    triples = parse_triples(nt, ox.RdfFormat.N_TRIPLES)
+    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return export.to_bytes(ordered, ox.RdfFormat.TURTLE, IriSpace(base).prefixes())
 
 
 def dataset_files(result: Build) -> dict[str, bytes]:
@@ -132,8 +129,7 @@ def dataset_files(result: Build) -> dict[str, bytes]:
     media["ontology.ttl"] = media["shapes.ttl"] = "text/turtle"
     dumps = {name: (media[name], files[name]) for name in media}
     description = sorted_triples(void.describe(result.triples, space, dumps))
-    files["void.ttl"] = ox.serialize(description, format=ox.RdfFormat.TURTLE,
-                                     prefixes=space.prefixes())
+    files["void.ttl"] = export.to_bytes(description, ox.RdfFormat.TURTLE, space.prefixes())
     return files
 
 

@@ -16,6 +16,14 @@ _BY_SUFFIX = {
 }
 
 
+def parse_triples(data: bytes, fmt: ox.RdfFormat) -> list[ox.Triple]:
+    """Parse RDF bytes into triples (pyoxigraph yields quads; graph names are dropped).
+
+    :raises SyntaxError: on malformed input (pyoxigraph's error, with line and column).
+    """
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, fmt)]
+
+
 def read_rdf(files: Iterable[Path]) -> list[ox.Triple]:
     """Parse RDF files (format from the file name) into triples; graph names are dropped.
 
@@ -33,11 +41,7 @@ def read_rdf(files: Iterable[Path]) -> list[ox.Triple]:
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", str(path)) from None
         try:
-            for item in ox.parse(data, fmt):
-                if isinstance(item, ox.Quad):
-                    out.append(ox.Triple(item.subject, item.predicate, item.object))
-                else:
-                    out.append(item)
+            out.extend(parse_triples(data, fmt))
         except SyntaxError as exc:
             line = exc.lineno if exc.lineno else None
             raise InputError(f"syntax error: {exc.msg}", str(path), line) from None

@@ -50,6 +50,9 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "disagreements": (("slug", "label_en", "claims", "note"), ()),
 }
 
+#: Verified Wikidata QIDs (see ``data/reference/README.md``).
+VERIFIED_QIDS = "reference/wikidata-qids.tsv"
+
 #: Files in the order they are read (entities before what refers to them).
 FILES = (*model.ENTITY_KINDS, "claims", "disagreements")
 
@@ -107,8 +110,8 @@ class Records:
 def parse_locators(text: str) -> list[Locator]:
     """Parse a ``locators`` cell: space-separated ``source:start-end`` items.
 
-    >>> parse_locators("cvce-invasion:10-42 cvce-crushing:5-7")
-    [Locator(source='cvce-invasion', start=10, end=42), Locator(source='cvce-crushing', start=5, end=7)]
+    >>> parse_locators("cvce-invasion:10-42 cvce-crushing:5-7")[1]
+    Locator(source='cvce-crushing', start=5, end=7)
 
     :raises ValueError: if an item is not of the form ``source:start-end``.
     """
@@ -211,7 +214,7 @@ def load_records(folder: Path | str, display_root: Path | str | None = None) -> 
     folder = Path(folder)
     prefix = Path(display_root).name if display_root else folder.name
     records = Records(folder)
-    checker = _Checker(records)
+    checker = _Checker(records, _verified_qids(folder / VERIFIED_QIDS))
     for kind in FILES:
         display = f"{prefix}/{kind}.csv"
         try:
@@ -226,11 +229,22 @@ def load_records(folder: Path | str, display_root: Path | str | None = None) -> 
     return records
 
 
+def _verified_qids(path: Path) -> dict[str, str] | None:
+    """QID -> label from the verified list, or ``None`` when the folder has no list."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return None
+    rows = (line.split("\t") for line in lines[1:] if line.strip())
+    return {r[2]: r[1] for r in rows if len(r) > 2}
+
+
 class _Checker:
     """Checks rows as they arrive, then the references between them."""
 
-    def __init__(self, records: Records) -> None:
+    def __init__(self, records: Records, verified: dict[str, str] | None) -> None:
         self.records = records
+        self.verified = verified
         self.errors: list[InputError] = []
 
     def fail(self, row: Row, message: str) -> None:
@@ -268,9 +282,12 @@ class _Checker:
                     parse_labels(row.get(col))
                 except ValueError as exc:
                     self.fail(row, f"{col}: {exc}")
-        if row.get("qid") and not QID.match(row.get("qid")):
-            self.fail(row, f"malformed Wikidata QID {row.get('qid')!r} (expected Q followed by "
-                           "digits)")
+        qid = row.get("qid")
+        if qid and not QID.match(qid):
+            self.fail(row, f"malformed Wikidata QID {qid!r} (expected Q followed by digits)")
+        elif qid and self.verified is not None and qid not in self.verified:
+            self.fail(row, f"Wikidata QID {qid} is not in the verified list ({VERIFIED_QIDS}); "
+                           "leave qid empty and let reconciliation find it")
         if row.get("url") and not IRI.match(row.get("url")):
             self.fail(row, f"bad IRI in url: {row.get('url')!r}")
         if row.get("doi") and not DOI.match(row.get("doi")):

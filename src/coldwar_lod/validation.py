@@ -98,7 +98,9 @@ def shapes_graph(base: str) -> rdflib.Graph:
 def ontology_triples(base: str) -> tuple[ox.Triple, ...]:
     """The ontology, moved to ``base``, as pyoxigraph triples."""
     text = IriSpace(base).rebase_text(ontology_file().read_text(encoding="utf-8"))
-    return tuple(ox.parse(text.encode(), ox.RdfFormat.TURTLE))  # type: ignore[misc]
+    from .rdfio import parse_triples
+
+    return tuple(parse_triples(text.encode(), ox.RdfFormat.TURTLE))
 
 
 def validate_triples(
@@ -144,8 +146,9 @@ def validate_triples(
 def to_rdflib(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
     """Copy pyoxigraph triples into an rdflib graph (through N-Triples, so terms are exact)."""
     graph = graph if graph is not None else rdflib.Graph()
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    graph.parse(data=data.decode("utf-8"), format="nt")
+    from .export import to_bytes
+
+    graph.parse(data=to_bytes(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
     return graph
 
 
@@ -154,7 +157,7 @@ def _english_labels(triples: Iterable[ox.Triple]) -> dict[str, str]:
     out = {}
     for t in triples:
         if t.predicate == label and isinstance(t.object, ox.Literal) and t.object.language == "en":
-            out[t.subject.value] = t.object.value
+            out[str(t.subject)[1:-1]] = t.object.value
     return out
 
 

@@ -10,7 +10,18 @@ from importlib.metadata import PackageNotFoundError, version
 from pyoxigraph import Literal, NamedNode, Triple
 
 from .namespaces import (
-    DCAT, DCTERMS, OWL, PROV, RDF_TYPE, SKOS, SPDX, VOID, WD, XSD, IriSpace,
+    DCAT,
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF_TYPE,
+    SKOS,
+    SPDX,
+    VOID,
+    WD,
+    XSD,
+    IriSpace,
+    iri,
 )
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
@@ -64,11 +75,11 @@ def describe(
     add(ds, VOID + "vocabulary", NamedNode(space.base + "ontology"))
     add(ds, DCTERMS + "conformsTo", NamedNode(space.base + "shapes"))
     add(ds, VOID + "triples", num(len(triples)))
-    subjects = {t.subject.value for t in triples}
+    subjects = {iri(t.subject) for t in triples}
     add(ds, VOID + "distinctSubjects", num(len(subjects)))
     add(ds, VOID + "properties", num(len({t.predicate.value for t in triples})))
-    entities = {t.subject.value for t in triples
-                if t.predicate == RDF_TYPE and "#" not in t.subject.value}
+    entities = {iri(t.subject) for t in triples
+                if t.predicate == RDF_TYPE and "#" not in iri(t.subject)}
     add(ds, VOID + "entities", num(len(entities)))
     classes = Counter(t.object.value for t in triples
                       if t.predicate == RDF_TYPE and isinstance(t.object, NamedNode))
@@ -84,9 +95,9 @@ def describe(
             add(ds, VOID + "exampleResource", node)
     for t in triples:
         if t.predicate == RDF_TYPE and t.object == space.term("Source"):
-            add(ds, PROV + "wasDerivedFrom", t.subject)
+            add(ds, PROV + "wasDerivedFrom", NamedNode(iri(t.subject)))
     links = sum(1 for t in triples if t.predicate.value == SKOS + "exactMatch"
-                and t.object.value.startswith(WD))
+                and isinstance(t.object, NamedNode) and t.object.value.startswith(WD))
     linkset = NamedNode(f"{ds.value}#wikidata-links")
     add(ds, VOID + "subset", linkset)
     out.append(Triple(linkset, RDF_TYPE, NamedNode(VOID + "Linkset")))

@@ -1,0 +1,120 @@
+"""Every format of a build holds the same graph, independent parsers accept it, and two
+builds are byte-identical."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+import coldwar_lod
+from coldwar_lod.pipeline import DUMPS, Build, dataset_files
+
+from .conftest import DATA
+
+FORMATS = {"turtle": "turtle", "json-ld": "json-ld", "nt": "nt", "trig": "trig"}
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD,
+              "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG}
+
+
+def rdflib_graph(content: bytes, fmt: str) -> rdflib.Graph:
+    if fmt == "trig":
+        ds = rdflib.Dataset()
+        ds.parse(data=content, format="trig")
+        graph = rdflib.Graph()
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            graph.add((s, p, o))
+        return graph
+    return rdflib.Graph().parse(data=content, format=FORMATS[fmt])
+
+
+def assert_isomorphic(a: rdflib.Graph, b: rdflib.Graph) -> None:
+    if not isomorphic(a, b):
+        _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
+        pytest.fail("graphs differ:\nonly in first:\n" + only_a.serialize(format="nt")[:2000]
+                    + "\nonly in second:\n" + only_b.serialize(format="nt")[:2000])
+
+
+@pytest.fixture(scope="module")
+def files(built: Build) -> dict[str, bytes]:
+    return dataset_files(built)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_formats_are_isomorphic(files: dict[str, bytes], fmt: str) -> None:
+    turtle = rdflib_graph(files[DUMPS["turtle"]], "turtle")
+    assert_isomorphic(turtle, rdflib_graph(files[DUMPS[fmt]], fmt))
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_pyoxigraph_parses_every_format(built: Build, files: dict[str, bytes], fmt: str) -> None:
+    parsed = {ox.Triple(q.subject, q.predicate, q.object) if isinstance(q, ox.Quad) else q
+              for q in ox.parse(files[DUMPS[fmt]], OX_FORMATS[fmt])}
+    assert parsed == set(built.triples)
+
+
+def test_trig_puts_data_in_the_data_graph(files: dict[str, bytes], built: Build) -> None:
+    graphs = {q.graph_name for q in ox.parse(files[DUMPS["trig"]], ox.RdfFormat.TRIG)}
+    assert graphs == {ox.NamedNode(built.space.base + "graph/data")}
+
+
+def test_jsonld_uses_the_shipped_context(files: dict[str, bytes]) -> None:
+    doc = json.loads(files[DUMPS["json-ld"]])
+    shipped = json.loads(files["context.jsonld"])
+    assert doc["@context"] == shipped["@context"]
+    invasion = next(n for n in doc["@graph"] if n["@id"] == "event:warsaw-pact-invasion")
+    assert invasion["@type"] == "cwo:Invasion"
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = coldwar_lod.write_dataset(coldwar_lod.build(DATA), tmp_path / "a")
+    second = coldwar_lod.write_dataset(coldwar_lod.build(DATA), tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in second]
+    for path in first:
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+
+
+def test_ontology_and_shapes_files_parse(files: dict[str, bytes]) -> None:
+    for name in ("ontology.ttl", "shapes.ttl", "void.ttl"):
+        assert len(list(ox.parse(files[name], ox.RdfFormat.TURTLE))) > 10, name
+
+
+def test_void_describes_the_build(files: dict[str, bytes], built: Build) -> None:
+    g = rdflib.Graph().parse(data=files["void.ttl"], format="turtle")
+    ds = rdflib.URIRef(built.space.base + "id/dataset/coldwar-lod")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    assert int(g.value(ds, void.triples)) == len(built.triples)  # type: ignore[arg-type]
+    assert g.value(ds, rdflib.URIRef("http://purl.org/dc/terms/license")) is not None
+    dumps = {str(o).rsplit("/", 1)[-1] for o in g.objects(ds, void.dataDump)}
+    assert set(DUMPS.values()) <= dumps
+    linkset = rdflib.URIRef(str(ds) + "#wikidata-links")
+    links = sum(1 for t in built.triples
+                if t.object.value.startswith("http://www.wikidata.org/entity/"))
+    assert int(g.value(linkset, void.triples)) == links  # type: ignore[arg-type]
+
+
+def test_custom_base_moves_every_iri(tmp_path: Path) -> None:
+    base = "https://example.org/cw/"
+    result = coldwar_lod.build(DATA, base=base)
+    assert coldwar_lod.validate(result).conforms
+    iris = {term.value for t in result.triples for term in (t.subject, t.predicate, t.object)
+            if isinstance(term, ox.NamedNode)}
+    assert not any(i.startswith("https://w3id.org/coldwar-lod/") for i in iris)
+    assert base + "id/event/warsaw-pact-invasion" in iris
+    assert base + "ontology#Invasion" in iris
+    shapes = dataset_files(result)["shapes.ttl"].decode()
+    assert "w3id.org/coldwar-lod" not in shapes and base + "shapes#" in shapes
+
+
+def test_graph_api_is_rdflib_on_oxigraph(built: Build) -> None:
+    graph = built.graph()
+    assert len(graph) == len(built.triples)
+    rows = list(graph.query(
+        "PREFIX cwo: <https://w3id.org/coldwar-lod/ontology#> "
+        "SELECT ?s WHERE { ?s cwo:refusedToJoin ?e } ORDER BY ?s"))
+    assert rdflib.URIRef(built.space.base + "id/state/socialist-republic-of-romania") in {
+        r[0] for r in rows}  # type: ignore[index]
