@@ -17,6 +17,7 @@ from coldwar_lod.validation import shapes_graph, validate_triples
 
 SHAPES = Path(__file__).resolve().parent / "fixtures" / "shapes"
 CWSH = "https://w3id.org/coldwar-lod/shapes#"
+CWO = "https://w3id.org/coldwar-lod/ontology#"
 SPACE = IriSpace.from_base()
 
 
@@ -81,3 +82,43 @@ def test_built_dataset_conforms(built: Build) -> None:
     report = validate(built)
     assert report.conforms, report.text()
     assert report.violations == []
+
+
+def test_every_ontology_property_is_constrained_by_a_shape() -> None:
+    from rdflib.collection import Collection
+
+    from coldwar_lod.resources import ontology_file
+
+    onto = rdflib.Graph().parse(ontology_file(), format="turtle")
+    properties = {str(p) for t in (rdflib.OWL.ObjectProperty, rdflib.OWL.DatatypeProperty)
+                  for p in onto.subjects(RDF.type, t)}
+    g = shapes_graph(SPACE.base)
+    covered: set[str] = set()
+    for path in g.objects(None, SH.path):
+        if isinstance(path, rdflib.URIRef):
+            covered.add(str(path))
+        for alternatives in g.objects(path, SH.alternativePath):
+            covered |= {str(p) for p in Collection(g, alternatives)}
+    covered |= {str(o) for p in (SH.lessThan, SH.lessThanOrEquals, SH.targetSubjectsOf)
+                for o in g.objects(None, p)}
+    for listed in g.objects(None, SH["in"]):
+        covered |= {str(p) for p in Collection(g, listed)}
+    for query in g.objects(None, SH.select):
+        covered |= {p for p in properties if f"<{p}>" in str(query)}
+    assert sorted(properties - covered) == []
+
+
+def test_every_class_is_a_target_or_a_subclass_of_one() -> None:
+    from coldwar_lod.resources import ontology_file
+
+    onto = rdflib.Graph().parse(ontology_file(), format="turtle")
+    classes = set(onto.subjects(RDF.type, rdflib.OWL.Class))
+    targets = set(shapes_graph(SPACE.base).objects(None, SH.targetClass))
+    value_classes = {rdflib.URIRef(CWO + c) for c in ("Role", "Rank", "ValueBound",
+                                                        "DatePrecision")}
+    untargeted = []
+    for cls in classes:
+        supers = set(onto.transitive_objects(cls, rdflib.RDFS.subClassOf))
+        if not supers & (targets | value_classes):
+            untargeted.append(str(cls))
+    assert sorted(untargeted) == []

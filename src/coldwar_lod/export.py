@@ -91,24 +91,39 @@ def context(space: IriSpace) -> dict[str, object]:
 
 
 def jsonld(triples: Iterable[ox.Triple], space: IriSpace) -> bytes:
-    """Flattened JSON-LD 1.1 with compact IRIs, one node object per subject.
+    """Flattened JSON-LD 1.1 with compact IRIs, one node object per subject and per line.
 
     Written directly rather than through a JSON-LD processor: the data is flat (no blank
     nodes, no lists), so compaction is prefix substitution, and this runs at serializer speed.
+    One node per line keeps diffs readable and lets ``json`` use its C encoder.
     """
-    prefixes = sorted(space.prefixes().items(), key=lambda p: -len(p[1]))
     ctx = context(space)["@context"]
+    namespaces = {ns: name for name, ns in space.prefixes().items()}
+    cache: dict[str, str] = {}
 
-    def compact(iri: str) -> str:
-        for name, ns in prefixes:
-            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("/"):
-                return f"{name}:{iri[len(ns):]}"
-        return iri
+    def compact(value: str) -> str:
+        found = cache.get(value)
+        if found is None:
+            found = value
+            for sep in ("#", "/"):
+                cut = value.rfind(sep) + 1
+                while cut > 0:
+                    name = namespaces.get(value[:cut])
+                    if name is not None and cut < len(value) and value[cut] != "/":
+                        found = f"{name}:{value[cut:]}"
+                        break
+                    cut = value.rfind(sep, 0, cut - 1) + 1
+                if found is not value:
+                    break
+            cache[value] = found
+        return found
 
     nodes: dict[str, dict[str, object]] = {}
     for t in triples:
         subject = iri(t.subject)
-        node = nodes.setdefault(subject, {"@id": compact(subject)})
+        node = nodes.get(subject)
+        if node is None:
+            node = nodes[subject] = {"@id": compact(subject)}
         obj = t.object
         if t.predicate == RDF_TYPE and isinstance(obj, ox.NamedNode):
             _append(node, "@type", compact(obj.value))
@@ -126,8 +141,9 @@ def jsonld(triples: Iterable[ox.Triple], space: IriSpace) -> bytes:
         else:  # pragma: no cover - the mapper mints no blank nodes
             raise TypeError(f"unexpected term {obj!r}")
         _append(node, compact(t.predicate.value), value)
-    doc = {"@context": ctx, "@graph": list(nodes.values())}
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=1)[:-2]
+    body = ",\n".join(json.dumps(n, ensure_ascii=False) for n in nodes.values())
+    return f'{head},\n "@graph": [\n{body}\n]}}\n'.encode()
 
 
 def _append(node: dict[str, object], key: str, value: object) -> None:
