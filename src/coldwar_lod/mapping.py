@@ -209,6 +209,8 @@ class _Mapper:
             add(Triple(node, t("when"), span))
         if row.get("replaces"):
             add(Triple(node, t("replaces"), self.iri(row.get("replaces"))))
+        if row.get("according_to"):
+            add(Triple(node, t("accordingTo"), self.iri(row.get("according_to"))))
         if row.get("bound"):
             add(Triple(node, t("bound"), t(model.BOUNDS[row.get("bound")])))
         if row.get("pages"):

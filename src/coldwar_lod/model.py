@@ -39,6 +39,7 @@ TYPES: dict[str, dict[str, str]] = {
         "intelligence-service": "IntelligenceService",
         "armed-forces": "ArmedForces",
         "broadcaster": "Broadcaster",
+        "group": "InformalGroup",
         "organisation": "Organisation",
     },
     "places": {
@@ -87,6 +88,7 @@ TYPES: dict[str, dict[str, str]] = {
         "document": "Document",
         "film": "Film",
         "documentary": "Documentary",
+        "tv-series": "TVSeries",
         "book": "Book",
     },
 }
@@ -159,6 +161,10 @@ CLAIM_PROPERTIES: dict[str, ClaimProperty] = {
         "withdrewFrom", AGENT_KINDS, _E, frozenset({"organisations"}),
         "left the organisation (qualify with when)",
     ),
+    "near": ClaimProperty(
+        "near", frozenset({"places", "organisations"}), _E, PLACE_KINDS,
+        "lies near (without lying inside)",
+    ),
     "located-in": ClaimProperty(
         "locatedIn", frozenset({"places", "organisations"}), _E, PLACE_KINDS,
         "lies in / is based in",
@@ -219,6 +225,10 @@ ROLES: dict[str, str] = {
     "informant": "InformantRole",
     "director": "DirectorRole",
     "actor": "ActorRole",
+    "occupier": "OccupierRole",
+    "belligerent": "BelligerentRole",
+    "declarant": "DeclarantRole",
+    "withdrawing-party": "WithdrawingPartyRole",
 }
 
 #: ``rank`` column -> ontology individual (as Wikidata's ranks).

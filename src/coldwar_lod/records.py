@@ -45,7 +45,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "claims": (
         ("claim", "subject", "property", "object", "locators"),
-        ("role", "when", "replaces", "bound", "pages", "rank", "note"),
+        ("role", "when", "replaces", "according_to", "bound", "pages", "rank", "note"),
     ),
     "disagreements": (("slug", "label_en", "claims", "note"), ()),
 }
@@ -389,6 +389,8 @@ class _Checker:
                 self.fail(row, "replaces applies only to held-position claims")
             else:
                 self._ref(row, "replaces", row.get("replaces"), frozenset({"persons"}))
+        if row.get("according_to"):
+            self._ref(row, "according_to", row.get("according_to"), model.AGENT_KINDS)
         bound = row.get("bound")
         if bound and prop.object_kind != "integer":
             self.fail(row, f"bound applies only to numbers, not {prop_name}")
