@@ -190,7 +190,7 @@ def test_violations_exit_1_and_keep_output(data_copy: Path, tmp_path: Path,
     before = (out / "coldwar-lod.ttl").read_bytes()
     append_line(data_copy / "claims.csv",
                 "romania-took-part,warsaw-pact-invasion,participant,"
-                "socialist-republic-of-romania,invader,,,,,cvce-invasion:776-869,,")
+                "socialist-republic-of-romania,invader,,,,,,cvce-invasion:776-869,,")
     code, _, err = run(runner, "--data", str(data_copy), "build", "-o", str(out))
     assert code == 1
     assert "cwsh:RefuserIsNotParticipant" in err
