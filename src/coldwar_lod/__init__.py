@@ -14,19 +14,29 @@ it::
 
 from .errors import ColdwarError, EndpointError, InputError, InputErrors, QueryError
 from .pipeline import Build, build, build_graph, validate, write_dataset
+from .query import NamedQuery, QueryResult, load_query, run_query, shipped_queries
+from .store import Endpoint, LoadReport, load_store
 from .validation import ValidationReport, ValidationResult
 
 __all__ = [
     "Build",
     "ColdwarError",
+    "Endpoint",
     "EndpointError",
     "InputError",
     "InputErrors",
+    "LoadReport",
+    "NamedQuery",
     "QueryError",
+    "QueryResult",
     "ValidationReport",
     "ValidationResult",
     "build",
     "build_graph",
+    "load_query",
+    "load_store",
+    "run_query",
+    "shipped_queries",
     "validate",
     "write_dataset",
 ]

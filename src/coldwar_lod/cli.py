@@ -198,9 +198,27 @@ def stats_cmd(ctx: Context) -> None:
     result = _build(ctx)
     rows = count(result.records).rows()
     rows.append(("triples", len(result.triples)))
-    width = max(len(label) for label, _ in rows)
+    width = max(len(label) for label, n in rows if n is not None)
     for label, n in rows:
-        click.echo(f"{label:<{width}}  {n:>7,}")
+        click.echo(label if n is None else f"{label:<{width}}  {n:>7,}")
+
+
+@main.command("unlinked")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (atomically) [default: unlinked.tsv in the data folder].")
+@click.pass_obj
+@handle_errors
+def unlinked_cmd(ctx: Context, output: Path | None) -> None:
+    """List the entities without a verified Wikidata QID, for reconciliation."""
+    from .export import write_files
+    from .wikidata import unlinked_tsv
+
+    result = _build(ctx)
+    content = unlinked_tsv(result.records, result.space)
+    target = output or result.records.folder / "unlinked.tsv"
+    write_files({target: content})
+    count = len(content.splitlines()) - 1
+    click.echo(f"wrote {target}: {count} entities without a Wikidata link")
 
 
 @main.command("locate")
@@ -232,6 +250,142 @@ def locate_cmd(ctx: Context, source: str, phrase: str, sources_dir: Path) -> Non
         raise InputError(f"phrase not found in {source}")
     for loc in found:
         click.echo(f"{source}:{loc.start}-{loc.end}")
+
+
+def _endpoint_options(func: F) -> F:
+    """The options that say where a SPARQL service is and how patient to be with it."""
+    for option in reversed([
+        click.option("--timeout", type=float, default=60.0, show_default=True, metavar="SECONDS",
+                     help="Give up on a request after this long."),
+        click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+                     help="Retries of a request that failed transiently (dropped connection, "
+                          "HTTP 502/503/504), with exponential backoff."),
+    ]):
+        func = option(func)
+    return func
+
+
+@main.command("query")
+@click.argument("query", metavar="NAME|FILE")
+@click.option("--endpoint", metavar="URL", envvar="COLDWAR_LOD_ENDPOINT",
+              help="Query this SPARQL 1.1 endpoint instead of the built dataset "
+                   "[env COLDWAR_LOD_ENDPOINT].")
+@click.option("--graph", metavar="IRI",
+              help="With --endpoint: the named graph holding the data, sent as "
+                   "default-graph-uri [default: BASE/graph/data]; 'none' queries the "
+                   "service's own default graph.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "tsv"]),
+              default="table", show_default=True, help="Result format (csv, json, tsv: the "
+              "W3C SPARQL result formats).")
+@_endpoint_options
+@click.pass_obj
+@handle_errors
+def query_cmd(ctx: Context, query: str, endpoint: str | None, graph: str | None, fmt: str,
+              timeout: float, retries: int) -> None:
+    """Run a shipped query (by NAME, see `coldwar-lod queries`) or any query FILE.
+
+    By default the query runs on the dataset built from the records, in an embedded store;
+    with --endpoint, on any SPARQL 1.1 service (see `coldwar-lod load`). Results go to
+    standard output, the row count and time to standard error. Exit 4 if the endpoint is
+    unreachable or fails, 5 if the query is malformed, rejected or times out.
+    """
+    from .namespaces import IriSpace
+    from .query import load_query, run_query
+    from .store import Endpoint
+
+    named = load_query(query)
+    space = IriSpace.from_base(ctx.base)
+    if endpoint:
+        service = Endpoint.from_url(endpoint, timeout=timeout, retries=retries)
+        result = run_query(named, endpoint=service, base=space.base,
+                           graph=None if graph in (None, "none") else graph,
+                           service_default_graph=graph == "none")
+    else:
+        if graph:
+            raise InputError("--graph applies to queries sent to an --endpoint")
+        built = _build(ctx)
+        space = built.space
+        result = run_query(named, built)
+    click.echo(result.serialize(fmt, space.prefixes()), nl=False)
+    count = "yes/no" if result.kind == "ask" else f"{len(result.rows)} row(s)"
+    click.echo(f"{count} in {result.seconds:.3f} s ({result.where})", err=True)
+
+
+@main.command("queries")
+@click.option("-v", "--verbose", is_flag=True, help="Also print each description and tags.")
+@handle_errors
+def queries_cmd(verbose: bool) -> None:
+    """List the shipped queries: name and summary (run one with `coldwar-lod query NAME`)."""
+    import textwrap
+
+    from .query import shipped_queries
+
+    catalogue = shipped_queries()
+    width = max((len(name) for name in catalogue), default=0)
+    for name, named in catalogue.items():
+        click.echo(f"{name:<{width}}  {named.summary}")
+        if verbose:
+            for line in textwrap.wrap(named.description, 88):
+                click.echo(f"{'':<{width}}    {line}")
+            click.echo(f"{'':<{width}}    tags: {', '.join(named.tags)}")
+
+
+@main.command("load")
+@click.option("--endpoint", metavar="URL", envvar="COLDWAR_LOD_ENDPOINT", required=True,
+              help="The store's SPARQL query endpoint [env COLDWAR_LOD_ENDPOINT]; the update "
+                   "and Graph Store Protocol URLs are derived from it (see README).")
+@click.option("--update-endpoint", metavar="URL", help="The SPARQL Update endpoint, if not "
+              "the derived one.")
+@click.option("--gsp-endpoint", metavar="URL", help="The Graph Store Protocol endpoint, if not "
+              "the derived one; 'none' uploads with SPARQL Update instead.")
+@click.option("--graph", metavar="IRI", help="Named graph for the data [default: "
+              "BASE/graph/data]; the ontology and shapes go to BASE/graph/ontology and "
+              "BASE/graph/shapes.")
+@click.option("--replace", is_flag=True, help="Replace graphs that already hold triples "
+              "(atomically: all graphs or none).")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="Triples per upload request.")
+@_endpoint_options
+@click.pass_obj
+@handle_errors
+def load_cmd(ctx: Context, endpoint: str, update_endpoint: str | None,
+             gsp_endpoint: str | None, graph: str | None, replace: bool, chunk_size: int,
+             timeout: float, retries: int) -> None:
+    """Build, validate and load the dataset into a SPARQL 1.1 store.
+
+    Uploads with the Graph Store HTTP Protocol (SPARQL Update where the store has none) into
+    temporary graphs, checks their triple counts, then replaces the target graphs in one
+    update request, so a failed or interrupted load leaves the store as it was. Credentials:
+    COLDWAR_LOD_ENDPOINT_USER and COLDWAR_LOD_ENDPOINT_PASSWORD, or COLDWAR_LOD_ENDPOINT_TOKEN.
+    Exit 1 if the data does not conform, 2 for bad options or an occupied graph without
+    --replace, 4 if the store fails.
+    """
+    from .pipeline import validate
+    from .store import Endpoint, load_store
+
+    service = Endpoint.from_url(endpoint, update_url=update_endpoint,
+                                gsp_url="" if gsp_endpoint == "none" else gsp_endpoint,
+                                timeout=timeout, retries=retries)
+    result = _build(ctx)
+    report = validate(result, ctx.validator)
+    if not report.conforms:
+        click.echo(report.text(result.space.prefixes()), err=True)
+        click.echo("\nthe data does not conform; the store was not touched.", err=True)
+        sys.exit(errors.EXIT_VIOLATIONS)
+    click.echo(f"endpoint: {service.describe()}")
+
+    def progress(line: str) -> None:
+        click.echo(line, err=True)
+
+    done = load_store(result, service, graph=graph, replace=replace, chunk_size=chunk_size,
+                      progress=progress)
+    how = "Graph Store Protocol" if done.method == "gsp" else "SPARQL Update"
+    width = max(len(g.iri) for g in done.graphs) + 2
+    for g in done.graphs:
+        click.echo(f"  {'<' + g.iri + '>':<{width}} {done.after[g.iri]:>9,} triples "
+                   f"(before: {done.before[g.iri]:,})")
+    click.echo(f"loaded {done.triples:,} triples into {len(done.graphs)} graphs with {how} "
+               f"({done.requests} write requests) in {done.seconds:.2f} s; counts verified")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,12 +21,12 @@ class Stats:
     wikidata_links: int = 0
     unlinked: int = 0
 
-    def rows(self) -> list[tuple[str, int]]:
-        """The figures as (label, number) rows, in reading order."""
-        out = [(kind, n) for kind, n in self.entities.items()]
+    def rows(self) -> list[tuple[str, int | None]]:
+        """The figures as (label, number) rows, in reading order (``None``: a heading)."""
+        out: list[tuple[str, int | None]] = [(kind, n) for kind, n in self.entities.items()]
         out.append(("claims", self.claims))
         out += [(f"  {rank}", n) for rank, n in self.claims_by_rank.items()]
-        out.append(("claims per source", sum(self.claims_by_source.values())))
+        out.append(("claims per source (a claim two sources state counts for both)", None))
         out += [(f"  {src}", n) for src, n in self.claims_by_source.items()]
         out += [("locators", self.locators), ("disagreements", self.disagreements),
                 ("Wikidata links", self.wikidata_links),

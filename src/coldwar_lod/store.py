@@ -1,0 +1,662 @@
+"""Triple stores: where a SPARQL service lives, how to talk to it, and loading the dataset into it.
+
+Everything here speaks the W3C standards only, so the same command loads Oxigraph, Apache Jena
+Fuseki, GraphDB or QLever: the SPARQL 1.1 Protocol for queries, the SPARQL 1.1 Graph Store HTTP
+Protocol (GSP) for uploads, and SPARQL 1.1 Update where a service has no GSP.
+
+Graph layout in a store (``BASE`` is the base IRI, default ``https://w3id.org/coldwar-lod/``):
+
+=============================  ==============================================
+``BASE/graph/data``            the dataset (``--graph`` moves it)
+``BASE/graph/ontology``        the ontology (``cwo:`` terms)
+``BASE/graph/shapes``          the SHACL shapes, merged
+=============================  ==============================================
+
+A load is all-or-nothing: every graph is first uploaded to a fresh temporary graph and its
+triple count checked; then a single SPARQL Update request moves all of them over the targets
+(``MOVE <tmp> TO <target>`` for each). Stores execute one update request as one transaction, so
+a load that fails or is interrupted at any point leaves the previous graphs exactly as they were.
+
+Credentials come from the environment, never from the command line, and never appear in
+messages: ``COLDWAR_LOD_ENDPOINT_USER`` and ``COLDWAR_LOD_ENDPOINT_PASSWORD`` (HTTP basic
+authentication) or ``COLDWAR_LOD_ENDPOINT_TOKEN`` (``Authorization: Bearer``).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import http.client
+import os
+import re
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+import pyoxigraph as ox
+
+from .errors import EndpointError, InputError, QueryError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .pipeline import Build
+
+#: Environment variables holding credentials for endpoints.
+ENV_USER = "COLDWAR_LOD_ENDPOINT_USER"
+ENV_PASSWORD = "COLDWAR_LOD_ENDPOINT_PASSWORD"
+ENV_TOKEN = "COLDWAR_LOD_ENDPOINT_TOKEN"
+
+#: HTTP statuses worth retrying: the request did not reach a working service.
+TRANSIENT_STATUSES = frozenset({502, 503, 504})
+
+#: Default number of triples per upload request.
+CHUNK_SIZE = 100_000
+
+#: The final swap may take long for a big graph: it gets at least this many seconds.
+SWAP_TIMEOUT = 600.0
+
+_USER_AGENT = "coldwar-lod (+https://w3id.org/coldwar-lod/)"
+
+Progress = Callable[[str], None]
+T = TypeVar("T")
+
+
+class HttpStatusError(EndpointError):
+    """A service answered with an HTTP error status (the message names it).
+
+    :param status: the HTTP status code.
+    :param detail: the first line of the service's message, if any.
+    """
+
+    def __init__(self, message: str, status: int, detail: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.detail = detail
+
+
+class EndpointTimeoutError(EndpointError):
+    """A request got no (complete) answer within the timeout."""
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A SPARQL service: its query, update and Graph Store Protocol URLs, and how to call them.
+
+    Build one with :meth:`from_url`, which derives the update and GSP URLs for the common
+    servers. ``auth`` is the ``Authorization`` header value; it is kept out of ``repr``.
+
+    >>> ep = Endpoint.from_url("http://localhost:7878", env={})
+    >>> ep.query_url, ep.update_url, ep.gsp_url
+    ('http://localhost:7878/query', 'http://localhost:7878/update', 'http://localhost:7878/store')
+    >>> Endpoint.from_url("http://localhost:3030/coldwar/sparql", env={}).gsp_url
+    'http://localhost:3030/coldwar/data'
+    >>> Endpoint.from_url("http://localhost:7200/repositories/cw", env={}).update_url
+    'http://localhost:7200/repositories/cw/statements'
+    """
+
+    query_url: str
+    update_url: str | None = None
+    gsp_url: str | None = None
+    timeout: float = 60.0
+    retries: int = 3
+    backoff: float = 0.5
+    auth: str | None = field(default=None, repr=False, compare=False)
+    secrets: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    @classmethod
+    def from_url(cls, url: str, *, update_url: str | None = None, gsp_url: str | None = None,
+                 timeout: float = 60.0, retries: int = 3, backoff: float = 0.5,
+                 env: Mapping[str, str] | None = None) -> Endpoint:
+        """An endpoint from its query URL, with the update and GSP URLs derived or given.
+
+        Derivation (an explicit ``update_url`` / ``gsp_url`` always wins; ``gsp_url=""`` means
+        the service has no GSP, so uploads use SPARQL Update):
+
+        - ``http://host:port`` (no path, not even ``/``): Oxigraph, ``/query``, ``/update``,
+          ``/store``;
+        - ``…/query`` or ``…/sparql`` right under the root: Oxigraph, as above;
+        - ``…/DATASET/query`` or ``…/DATASET/sparql``: Fuseki, ``…/DATASET/update`` and
+          ``…/DATASET/data``;
+        - ``…/repositories/REPO``: GraphDB and RDF4J, ``…/REPO/statements`` and
+          ``…/REPO/rdf-graphs/service``;
+        - anything else, ``http://host:port/`` included: updates go to the same URL (QLever,
+          Virtuoso and others serve both there) and uploads use SPARQL Update unless
+          ``gsp_url`` is given.
+
+        Given an ``update_url``, ``url`` is taken as the query URL exactly as written, with no
+        derivation (QLever, for one, serves all three at its root URL).
+
+        :param env: where to read credentials (default ``os.environ``).
+        :raises InputError: if a URL is not an absolute http(s) URL, or the timeout or retry
+            count is not positive.
+        """
+        for value in (url, update_url, gsp_url):
+            if value:
+                _check_url(value)
+        if timeout <= 0:
+            raise InputError(f"the timeout must be positive, not {timeout:g}")
+        if retries < 0:
+            raise InputError(f"the number of retries cannot be negative ({retries})")
+        query, update, gsp = derive_urls(url) if not update_url else (url, update_url, None)
+        env = os.environ if env is None else env
+        auth, secrets = _auth_from_env(env)
+        return cls(query_url=query, update_url=update_url or update,
+                   gsp_url=(gsp_url or None) if gsp_url is not None else gsp,
+                   timeout=timeout, retries=retries, backoff=backoff, auth=auth,
+                   secrets=secrets)
+
+    def headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Request headers: user agent, credentials, and ``extra``."""
+        headers = {"User-Agent": _USER_AGENT}
+        if self.auth:
+            headers["Authorization"] = self.auth
+        headers.update(extra or {})
+        return headers
+
+    def redact(self, text: str) -> str:
+        """``text`` with credentials masked: URL user-info, tokens, passwords.
+
+        >>> Endpoint("http://x", secrets=("s3cret",)).redact("http://u:s3cret@h/?access-token=a")
+        'http://***@h/?access-token=***'
+        """
+        text = re.sub(r"(https?://)[^/@\s]+@", r"\1***@", text)
+        text = re.sub(r"(access-token=)[^&\s]+", r"\1***", text)
+        for secret in self.secrets:
+            if secret:
+                text = text.replace(secret, "***")
+        return text
+
+    def describe(self) -> str:
+        """One line naming the three URLs (credentials masked)."""
+        gsp = self.gsp_url or "none (SPARQL Update)"
+        return self.redact(f"query {self.query_url}, update {self.update_url}, "
+                           f"graph store {gsp}")
+
+
+def derive_urls(url: str) -> tuple[str, str, str | None]:
+    """Query, update and GSP URLs from a query URL (see :meth:`Endpoint.from_url`).
+
+    >>> derive_urls("http://127.0.0.1:7878")
+    ('http://127.0.0.1:7878/query', 'http://127.0.0.1:7878/update', 'http://127.0.0.1:7878/store')
+    >>> derive_urls("http://localhost:7001/")
+    ('http://localhost:7001/', 'http://localhost:7001/', None)
+    """
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path.rstrip("/")
+
+    def at(new_path: str) -> str:
+        return urllib.parse.urlunsplit((parts.scheme, parts.netloc, new_path, parts.query, ""))
+
+    segments = [s for s in path.split("/") if s]
+    if not parts.path and not parts.query:
+        return at("/query"), at("/update"), at("/store")
+    if not segments:
+        return url, url, None
+    if segments[-1] in ("query", "sparql"):
+        parent = "/".join(segments[:-1])
+        if not parent:
+            return at(path), at("/update"), at("/store")
+        return at(path), at(f"/{parent}/update"), at(f"/{parent}/data")
+    if len(segments) >= 2 and segments[-2] == "repositories":
+        return at(path), at(f"{path}/statements"), at(f"{path}/rdf-graphs/service")
+    return url, url, None
+
+
+def _check_url(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"not an http(s) URL: {url!r} (e.g. http://localhost:7878)")
+
+
+def _auth_from_env(env: Mapping[str, str]) -> tuple[str | None, tuple[str, ...]]:
+    token = env.get(ENV_TOKEN, "")
+    user = env.get(ENV_USER, "")
+    password = env.get(ENV_PASSWORD, "")
+    if token:
+        return f"Bearer {token}", (token,)
+    if user or password:
+        pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        return f"Basic {pair}", tuple(s for s in (password, pair) if s)
+    return None, ()
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP with timeouts, retries and clear errors
+
+
+def first_line(body: bytes | str | None, limit: int = 200) -> str:
+    """The first non-empty line of a service's message, shortened.
+
+    >>> first_line(b"\\nerror at 1:5: expected one of ...\\nmore")
+    'error at 1:5: expected one of ...'
+    """
+    if body is None:
+        return ""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= limit else line[: limit - 1] + "…"
+    return ""
+
+
+def _error_body(exc: urllib.error.HTTPError) -> bytes:
+    """The body of an HTTP error answer (read once, then kept on the exception)."""
+    body = getattr(exc, "coldwar_body", None)
+    if body is None:
+        try:
+            body = exc.read()
+        except (OSError, http.client.HTTPException):
+            body = b""
+        exc.coldwar_body = body  # type: ignore[attr-defined]
+    return bytes(body)
+
+
+TIMEOUT_WORDS = re.compile(r"time ?out|timed out|cancell?ed|time limit", re.IGNORECASE)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a failed request is worth retrying: a dropped connection or a 502/503/504.
+
+    A 503 or 504 that says the query timed out is not retried: it would time out again.
+    """
+    if isinstance(exc, urllib.error.HTTPError):
+        return (exc.code in TRANSIENT_STATUSES
+                and not TIMEOUT_WORDS.search(first_line(_error_body(exc))))
+    if isinstance(exc, urllib.error.URLError):
+        exc = exc.reason if isinstance(exc.reason, BaseException) else exc
+    return isinstance(exc, ConnectionResetError | ConnectionAbortedError | BrokenPipeError |
+                      http.client.RemoteDisconnected | http.client.IncompleteRead)
+
+
+def is_timeout(exc: BaseException) -> bool:
+    """Whether a failed request ran out of time."""
+    if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
+        exc = exc.reason
+    return isinstance(exc, TimeoutError | socket.timeout)
+
+
+def transport_error(endpoint: Endpoint, url: str, exc: BaseException,
+                    service: str = "SPARQL service") -> EndpointError:
+    """The :class:`EndpointError` for a request to ``url`` that failed with ``exc``."""
+    where = endpoint.redact(url.split("?")[0])
+    if isinstance(exc, urllib.error.HTTPError):
+        return status_error(endpoint, url, exc.code, _error_body(exc), service)
+    if is_timeout(exc):
+        return EndpointTimeoutError(f"{where} timed out after {endpoint.timeout:g} s "
+                                    "(a longer --timeout may help)")
+    reason: object = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, ConnectionRefusedError):
+        return EndpointError(f"cannot connect to {where}: connection refused (is the server "
+                             "running, and is the URL right?)")
+    if isinstance(reason, socket.gaierror):
+        return EndpointError(f"cannot connect to {where}: unknown host")
+    if isinstance(reason, http.client.IncompleteRead):
+        return EndpointError(f"{where} closed the connection half-way through its answer")
+    if isinstance(reason, ConnectionResetError | ConnectionAbortedError | BrokenPipeError |
+                  http.client.RemoteDisconnected):
+        return EndpointError(f"{where} closed the connection without answering")
+    return EndpointError(endpoint.redact(f"cannot talk to {where}: {reason}"))
+
+
+def status_error(endpoint: Endpoint, url: str, status: int, body: bytes | None,
+                 service: str = "SPARQL service") -> HttpStatusError:
+    """The error for an HTTP error status, with the service's own first line of message."""
+    where = endpoint.redact(url.split("?")[0])
+    detail = endpoint.redact(first_line(body))
+    suffix = f": {detail}" if detail else ""
+    if status == 404:
+        message = f"no {service} at {where} (HTTP 404)"
+        if urllib.parse.urlsplit(url).path == "/":
+            message += "; for Oxigraph, give the URL without the final /"
+    elif status in (401, 403):
+        message = (f"{where} refused access (HTTP {status}); set {ENV_USER} and "
+                   f"{ENV_PASSWORD}, or {ENV_TOKEN}{suffix}")
+    elif status in TRANSIENT_STATUSES:
+        message = f"{where} is unavailable (HTTP {status}){suffix}"
+    else:
+        message = f"{where} failed (HTTP {status}){suffix}"
+    return HttpStatusError(message, status, detail)
+
+
+def with_retries(endpoint: Endpoint, call: Callable[[], T], *, idempotent: bool = True,
+                 sleep: Callable[[float], None] = time.sleep) -> T:
+    """Run ``call``, retrying transient failures with exponential backoff.
+
+    Only dropped connections and HTTP 502/503/504 are retried, ``endpoint.retries`` times,
+    waiting ``backoff``, ``2 * backoff``, ``4 * backoff``... seconds; client errors (4xx),
+    server errors (500) and timeouts are raised at once. Requests that are not idempotent are
+    never retried.
+    """
+    attempt = 0
+    while True:
+        try:
+            return call()
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            if not idempotent or attempt >= endpoint.retries or not is_transient(exc):
+                raise
+            sleep(endpoint.backoff * 2 ** attempt)
+            attempt += 1
+
+
+def http_request(endpoint: Endpoint, method: str, url: str, *, body: bytes | None = None,
+                 headers: Mapping[str, str] | None = None, idempotent: bool = True,
+                 service: str = "SPARQL service") -> tuple[int, bytes]:
+    """Send one request (with retries); returns the status and body of a 2xx answer.
+
+    :raises HttpStatusError: on an HTTP error status.
+    :raises EndpointTimeoutError: if no answer came within ``endpoint.timeout`` seconds.
+    :raises EndpointError: if the service cannot be reached or drops the connection.
+    """
+
+    def call() -> tuple[int, bytes]:
+        request = urllib.request.Request(url, data=body, method=method,
+                                         headers=endpoint.headers(headers))
+        with urllib.request.urlopen(request, timeout=endpoint.timeout) as response:
+            return response.status, response.read()
+
+    try:
+        return with_retries(endpoint, call, idempotent=idempotent)
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        raise transport_error(endpoint, url, exc, service) from None
+
+
+def with_param(url: str, **params: str) -> str:
+    """``url`` with query parameters added.
+
+    >>> with_param("http://h/store", graph="https://e.org/g")
+    'http://h/store?graph=https%3A%2F%2Fe.org%2Fg'
+    """
+    return url + ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
+
+
+def sparql_update(endpoint: Endpoint, update: str, *, idempotent: bool = True) -> None:
+    """Send a SPARQL 1.1 Update request (URL-encoded POST, which every service accepts).
+
+    :raises InputError: if the endpoint has no update URL.
+    :raises EndpointError: if the update fails (see :func:`http_request`).
+    """
+    if not endpoint.update_url:
+        raise InputError("no SPARQL Update endpoint; pass --update-endpoint URL")
+    http_request(endpoint, "POST", endpoint.update_url,
+                 body=urllib.parse.urlencode({"update": update}).encode("utf-8"),
+                 headers={"Content-Type": "application/x-www-form-urlencoded"},
+                 idempotent=idempotent, service="SPARQL Update service")
+
+
+def count_triples(endpoint: Endpoint, graph: str) -> int:
+    """How many triples the named graph ``graph`` holds (0 if it does not exist).
+
+    :raises EndpointError: if the service cannot answer.
+    """
+    from .query import run_query
+
+    try:
+        result = run_query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                           endpoint=endpoint, service_default_graph=True)
+    except QueryError as exc:  # a timeout, here a failure of the store
+        raise EndpointError(str(exc)) from None
+    value = result.rows[0][0] if result.rows else None
+    if not isinstance(value, ox.Literal):
+        raise EndpointError(f"{endpoint.redact(endpoint.query_url)} gave no triple count")
+    return int(value.value)
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+
+
+@dataclass(frozen=True, slots=True)
+class GraphUpload:
+    """One graph to load: what it holds and where it goes."""
+
+    name: str
+    iri: str
+    triples: Sequence[ox.Triple]
+
+
+@dataclass(slots=True)
+class LoadReport:
+    """What a load did: per graph, the triples before and after, and how it was done."""
+
+    endpoint: Endpoint
+    graphs: list[GraphUpload]
+    before: dict[str, int]
+    after: dict[str, int]
+    method: str  # "gsp" or "update"
+    swap: str  # "move" or "insert"
+    requests: int
+    seconds: float
+
+    @property
+    def triples(self) -> int:
+        """Triples in the loaded graphs, as the store counted them after the load."""
+        return sum(self.after.values())
+
+
+def dataset_graphs(build: Build, graph: str | None = None) -> list[GraphUpload]:
+    """The graphs of a load: the data (in ``graph``), the ontology and the merged shapes."""
+    from .export import data_graph
+    from .pipeline import merged_shapes_bytes, ontology_bytes
+
+    base = build.space.base
+    target = graph or data_graph(build.space).value
+    ontology = _parse_turtle(ontology_bytes(base))
+    shapes = _parse_turtle(merged_shapes_bytes(base))
+    return [GraphUpload("data", target, list(build.triples)),
+            GraphUpload("ontology", base + "graph/ontology", ontology),
+            GraphUpload("shapes", base + "graph/shapes", shapes)]
+
+
+def _parse_turtle(data: bytes) -> list[ox.Triple]:
+    triples = {t for t in ox.parse(data, ox.RdfFormat.TURTLE)}
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def chunks(triples: Sequence[ox.Triple], size: int) -> list[list[ox.Triple]]:
+    """Split triples into upload requests of at most ``size`` (blank nodes kept together).
+
+    A blank node is scoped to one document, so every triple mentioning a blank node goes into
+    one request (the first); the rest are cut into ``size``-sized pieces.
+
+    >>> b, x = ox.BlankNode("b"), ox.NamedNode("http://e.org/x")
+    >>> ts = [ox.Triple(x, x, ox.Literal(str(i))) for i in range(5)] + [ox.Triple(x, x, b)]
+    >>> [len(c) for c in chunks(ts, 2)], [len(c) for c in chunks(ts, 6)]
+    ([1, 2, 2, 1], [6])
+    """
+    if len(triples) <= size:
+        return [list(triples)] if triples else []
+    with_bnodes = [t for t in triples if isinstance(t.subject, ox.BlankNode)
+                   or isinstance(t.object, ox.BlankNode)]
+    plain = [t for t in triples if not (isinstance(t.subject, ox.BlankNode)
+                                        or isinstance(t.object, ox.BlankNode))]
+    out: list[list[ox.Triple]] = [with_bnodes] if with_bnodes else []
+    out.extend(plain[i:i + size] for i in range(0, len(plain), size))
+    return out
+
+
+class _Loader:
+    def __init__(self, endpoint: Endpoint, chunk_size: int, progress: Progress | None) -> None:
+        self.endpoint = endpoint
+        self.chunk_size = chunk_size
+        self.say = progress or (lambda _message: None)
+        self.method = "gsp" if endpoint.gsp_url else "update"
+        self.swap_method = "move"
+        self.requests = 0
+
+    def upload(self, upload: GraphUpload, tmp: str) -> None:
+        pieces = chunks(upload.triples, self.chunk_size)
+        sent = 0
+        for piece in pieces:
+            payload = ox.serialize(piece, format=ox.RdfFormat.N_TRIPLES) or b""
+            self.post(tmp, payload)
+            sent += len(piece)
+            if len(pieces) > 1:
+                self.say(f"  {upload.name}: {sent:,}/{len(upload.triples):,} triples "
+                         f"({100 * sent // max(len(upload.triples), 1)}%)")
+
+    def post(self, graph: str, payload: bytes) -> None:
+        if self.method == "gsp" and self.endpoint.gsp_url:
+            self.requests += 1
+            try:
+                # N-Triples is a subset of Turtle, the one type every GSP service accepts.
+                http_request(self.endpoint, "POST", with_param(self.endpoint.gsp_url, graph=graph),
+                             body=payload, headers={"Content-Type": "text/turtle"},
+                             service="Graph Store Protocol service")
+                return
+            except HttpStatusError as exc:
+                if exc.status not in (404, 405, 415, 501):
+                    raise
+                self.say(f"no Graph Store Protocol at "
+                         f"{self.endpoint.redact(self.endpoint.gsp_url)} (HTTP {exc.status}); "
+                         "uploading with SPARQL Update")
+                self.method = "update"
+        # Re-sending the same triples is harmless (a graph is a set), so uploads are retried.
+        self.requests += 1
+        sparql_update(self.endpoint,
+                      f"INSERT DATA {{ GRAPH <{graph}> {{\n{payload.decode('utf-8')}}} }}")
+
+    def swap(self, pairs: list[tuple[str, str | None]]) -> None:
+        """Replace every target by its temporary graph in one update request."""
+        self.requests += 1
+        patient = dataclasses.replace(self.endpoint,
+                                      timeout=max(self.endpoint.timeout, SWAP_TIMEOUT))
+        move = " ;\n".join(f"MOVE <{tmp}> TO <{target}>" if tmp else
+                           f"DROP SILENT GRAPH <{target}>" for target, tmp in pairs)
+        try:
+            sparql_update(patient, move, idempotent=False)
+            return
+        except HttpStatusError as exc:
+            if exc.status in (401, 403, 404) or (exc.status >= 500 and exc.status != 501):
+                raise
+            self.say(f"the service refused MOVE (HTTP {exc.status}); replacing with "
+                     "DROP and INSERT in one request instead")
+        self.swap_method = "insert"
+        self.requests += 1
+        parts = []
+        for target, tmp in pairs:
+            parts.append(f"DROP SILENT GRAPH <{target}>")
+            if tmp:
+                parts.append(f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }} "
+                             f"WHERE {{ GRAPH <{tmp}> {{ ?s ?p ?o }} }}")
+                parts.append(f"DROP SILENT GRAPH <{tmp}>")
+        sparql_update(patient, " ;\n".join(parts), idempotent=False)
+
+    def drop(self, graphs: list[str]) -> list[str]:
+        """Drop temporary graphs (best effort); returns those that could not be dropped."""
+        left = []
+        for graph in graphs:
+            try:
+                sparql_update(self.endpoint, f"DROP SILENT GRAPH <{graph}>")
+            except (EndpointError, InputError):
+                left.append(graph)
+        return left
+
+
+def load_store(build: Build, endpoint: Endpoint | str, *, graph: str | None = None,
+               replace: bool = False, chunk_size: int = CHUNK_SIZE,
+               progress: Progress | None = None) -> LoadReport:
+    """Load the dataset, the ontology and the shapes into a SPARQL 1.1 store, all or nothing.
+
+    Each graph goes to a new temporary graph first (GSP ``POST``, in requests of
+    ``chunk_size`` triples; SPARQL Update ``INSERT DATA`` where the service has no GSP), and
+    its triple count is checked. A single SPARQL Update request then moves every temporary graph
+    over its target; the counts are checked again afterwards.
+
+    :param build: the dataset (:func:`coldwar_lod.build`).
+    :param endpoint: an :class:`Endpoint`, or a query URL for :meth:`Endpoint.from_url`.
+    :param graph: the named graph for the data (default ``BASE/graph/data``).
+    :param replace: replace graphs that already hold triples; without it such a load is
+        refused, so nothing is overwritten by accident.
+    :param chunk_size: triples per upload request.
+    :param progress: called with a line of text at each step (e.g. ``print``).
+    :raises InputError: for a bad graph IRI, or if a target graph is not empty and
+        ``replace`` is false.
+    :raises EndpointError: if the store cannot be reached, refuses a request, or holds other
+        counts than expected; the previous graphs are then unchanged.
+    """
+    started = time.perf_counter()
+    if isinstance(endpoint, str):
+        endpoint = Endpoint.from_url(endpoint)
+    if chunk_size < 1:
+        raise InputError(f"the chunk size must be positive, not {chunk_size}")
+    if graph is not None:
+        try:
+            ox.NamedNode(graph)
+        except ValueError as exc:
+            raise InputError(f"bad graph IRI {graph!r}: {exc}") from None
+    say = progress or (lambda _message: None)
+    uploads = dataset_graphs(build, graph)
+    loader = _Loader(endpoint, chunk_size, progress)
+    before = {u.iri: count_triples(endpoint, u.iri) for u in uploads}
+    busy = [u for u in uploads if before[u.iri]]
+    if busy and not replace:
+        names = ", ".join(f"<{u.iri}> ({before[u.iri]:,} triples)" for u in busy)
+        raise InputError(f"the store already holds {names}; pass --replace to replace "
+                         "them (nothing was changed)")
+    token = uuid.uuid4().hex[:12]
+    temps = {u.iri: f"{u.iri}.load-{token}" for u in uploads if u.triples}
+    swapped = False
+    try:
+        for u in uploads:
+            if not u.triples:
+                continue
+            say(f"uploading {u.name}: {len(u.triples):,} triples to <{temps[u.iri]}>")
+            loader.upload(u, temps[u.iri])
+            held = count_triples(endpoint, temps[u.iri])
+            if held != len(u.triples):
+                raise EndpointError(f"the store holds {held:,} triples in the temporary graph "
+                                    f"<{temps[u.iri]}>, not the {len(u.triples):,} sent; "
+                                    "nothing was replaced")
+        say(f"replacing {len(uploads)} graphs in one update request")
+        try:
+            loader.swap([(u.iri, temps.get(u.iri)) for u in uploads])
+        except EndpointError as exc:
+            happened = _swap_happened(endpoint, list(temps.values()))
+            if not happened and isinstance(exc, EndpointTimeoutError):
+                raise EndpointError(f"{exc}: the store may still be replacing the graphs; the "
+                                    "update is one transaction, so it will hold either all the "
+                                    "previous graphs or all the new ones") from None
+            if happened is None:
+                raise EndpointError(f"{exc}; the store could not be asked whether the update "
+                                    "was applied: it is one transaction, so the store holds "
+                                    "either all the previous graphs or all the new ones") from None
+            if not happened:
+                raise EndpointError(f"{exc}; the previous graphs are unchanged") from None
+        swapped = True
+    finally:
+        if not swapped:
+            left = loader.drop(list(temps.values()))
+            if left:
+                say("could not drop the temporary graph(s) " + ", ".join(f"<{g}>" for g in left)
+                    + "; drop them with SPARQL Update: DROP SILENT GRAPH <...>")
+    after = {u.iri: count_triples(endpoint, u.iri) for u in uploads}
+    wrong = [u for u in uploads if after[u.iri] != len(u.triples)]
+    if wrong:
+        names = ", ".join(f"<{u.iri}> holds {after[u.iri]:,}, expected {len(u.triples):,}"
+                          for u in wrong)
+        raise EndpointError(f"after the load, {names}")
+    return LoadReport(endpoint, uploads, before, after, loader.method, loader.swap_method,
+                      loader.requests, time.perf_counter() - started)
+
+
+def _swap_happened(endpoint: Endpoint, temps: list[str]) -> bool | None:
+    """After a failed swap request: did the store apply it anyway (temporaries all gone)?
+
+    The swap is one transaction, so either every temporary graph is gone or none is; ``None``
+    if the store cannot be asked.
+    """
+    try:
+        return all(count_triples(endpoint, tmp) == 0 for tmp in temps)
+    except EndpointError:
+        return None
+
+
+__all__ = ["CHUNK_SIZE", "ENV_PASSWORD", "ENV_TOKEN", "ENV_USER", "Endpoint", "GraphUpload",
+           "HttpStatusError", "LoadReport", "chunks", "count_triples", "dataset_graphs",
+           "derive_urls", "http_request", "load_store", "sparql_update"]
