@@ -101,23 +101,11 @@ def parse_date(text: str) -> Span:
         if month in _SEASON_MONTHS and m["day"] is None:
             start_month, end_month = _SEASON_MONTHS[month]
             end_year = year + 1 if month == 24 else year
-            last_day = calendar.monthrange(end_year, end_month)[1]
-            return Span(
-                datetime(year, start_month, 1),
-                _end_of_day(datetime(end_year, end_month, last_day)),
-                "season",
-                qualifier,
-            )
+            return _months(year, start_month, end_year, end_month, "season", qualifier)
         if m["day"] is None:
             if not 1 <= month <= 12:
                 raise ValueError("month must be in 1..12 (or 21..24 for a season)")
-            last_day = calendar.monthrange(year, month)[1]
-            return Span(
-                datetime(year, month, 1),
-                _end_of_day(datetime(year, month, last_day)),
-                "month",
-                qualifier,
-            )
+            return _months(year, month, year, month, "month", qualifier)
         day = datetime(year, month, int(m["day"]))
         if m["hour"] is None:
             return Span(day, _end_of_day(day), "day", qualifier)
@@ -161,6 +149,14 @@ def parse_edtf(text: str) -> TimeBounds:
         precision,
         qualifier,
     )
+
+
+def _months(year: int, month: int, end_year: int, end_month: int, precision: str,
+            qualifier: str | None) -> Span:
+    """The span from the first day of one month to the last instant of another."""
+    last_day = calendar.monthrange(end_year, end_month)[1]
+    end = _end_of_day(datetime(end_year, end_month, last_day))
+    return Span(datetime(year, month, 1), end, precision, qualifier)
 
 
 def _end_of_day(day: datetime) -> datetime:

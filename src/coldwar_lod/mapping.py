@@ -35,7 +35,6 @@ from .records import Records, Row, parse_labels, parse_locators
 
 _XSD_DATETIME = NamedNode(XSD + "dateTime")
 _XSD_INTEGER = NamedNode(XSD + "integer")
-_XSD_BOOLEAN = NamedNode(XSD + "boolean")
 _XSD_GYEAR = NamedNode(XSD + "gYear")
 _XSD_GYEARMONTH = NamedNode(XSD + "gYearMonth")
 _XSD_DATE = NamedNode(XSD + "date")
