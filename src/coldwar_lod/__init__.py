@@ -17,14 +17,27 @@ from .pipeline import Build, build, build_graph, validate, write_dataset
 from .query import NamedQuery, QueryResult, load_query, run_query, shipped_queries
 from .store import Endpoint, LoadReport, load_store
 from .validation import ValidationReport, ValidationResult
+from .wikidata import (
+    Comparison,
+    ComparisonReport,
+    LinkCheck,
+    LinkReport,
+    check_links,
+    compare_with_wikidata,
+    wikidata_endpoint,
+)
 
 __all__ = [
     "Build",
     "ColdwarError",
+    "Comparison",
+    "ComparisonReport",
     "Endpoint",
     "EndpointError",
     "InputError",
     "InputErrors",
+    "LinkCheck",
+    "LinkReport",
     "LoadReport",
     "NamedQuery",
     "QueryError",
@@ -33,10 +46,13 @@ __all__ = [
     "ValidationResult",
     "build",
     "build_graph",
+    "check_links",
+    "compare_with_wikidata",
     "load_query",
     "load_store",
     "run_query",
     "shipped_queries",
     "validate",
+    "wikidata_endpoint",
     "write_dataset",
 ]

@@ -388,5 +388,91 @@ def load_cmd(ctx: Context, endpoint: str, update_endpoint: str | None,
                f"({done.requests} write requests) in {done.seconds:.2f} s; counts verified")
 
 
+# --------------------------------------------------------------------------------------------
+# Wikidata: check the links, compare the facts
+
+
+@main.group("wikidata")
+def wikidata_group() -> None:
+    """Check our links to Wikidata, and compare our facts with Wikidata's.
+
+    Both commands ask a Wikidata SPARQL service (default the Wikidata Query Service) in
+    batches, one request at a time, naming this tool in the User-Agent.
+    """
+
+
+def _wikidata_options(func: F) -> F:
+    """Where Wikidata is, how to show the report, and how patient to be."""
+    for option in reversed([
+        click.option("--endpoint", metavar="URL", envvar="COLDWAR_LOD_WIKIDATA_ENDPOINT",
+                     default="https://query.wikidata.org/sparql", show_default=True,
+                     help="The Wikidata SPARQL endpoint (used exactly as written) "
+                          "[env COLDWAR_LOD_WIKIDATA_ENDPOINT]."),
+        click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "tsv"]),
+                     default="table", show_default=True, help="Report format (csv, json, tsv: "
+                     "the W3C SPARQL result formats, as `coldwar-lod query` writes them)."),
+        click.option("--batch-size", type=click.IntRange(min=1), default=200, show_default=True,
+                     help="Items per request (VALUES)."),
+    ]):
+        func = option(func)
+    return _endpoint_options(func)
+
+
+@wikidata_group.command("check")
+@_wikidata_options
+@click.pass_obj
+@handle_errors
+def wikidata_check_cmd(ctx: Context, endpoint: str, fmt: str, batch_size: int, timeout: float,
+                       retries: int) -> None:
+    """Check every Wikidata link: does the item exist, is it a redirect, its English label.
+
+    One row per linked entity: ok, label differs (ours and Wikidata's, shown side by side: a
+    difference to look at, not an error), redirected (to which item) or missing; with the
+    item's instance-of (P31) values. The report goes to standard output, the summary to
+    standard error. Exit 0 if every link resolves, 1 if any item is missing or redirected,
+    4 if the endpoint is unreachable or fails, 5 if it rejects a query or times out.
+    """
+    from .wikidata import check_links, shorten, wikidata_endpoint
+
+    service = wikidata_endpoint(endpoint, timeout=timeout, retries=retries)
+    result = _build(ctx)
+    report = check_links(result, service, batch_size=batch_size)
+    prefixes = result.space.prefixes()
+    table = report.result(prefixes if fmt == "table" else None)
+    click.echo(table.serialize(fmt, prefixes), nl=False)
+    click.echo(report.summary(), err=True)
+    for check in report.violations:
+        click.echo(f"{check.status}: {shorten(check.link.entity, prefixes)} "
+                   f"({check.link.qid}): {check.note}", err=True)
+    if report.violations:
+        sys.exit(errors.EXIT_VIOLATIONS)
+
+
+@wikidata_group.command("compare")
+@_wikidata_options
+@click.pass_obj
+@handle_errors
+def wikidata_compare_cmd(ctx: Context, endpoint: str, fmt: str, batch_size: int,
+                         timeout: float, retries: int) -> None:
+    """Compare our facts between linked entities with Wikidata's statements.
+
+    Participants (P710, or P1344 on the participant), place (P276 or P17), member of (P463)
+    and part of (P361, or P527 on the whole): both, only here (with our claims and sources)
+    or only in Wikidata. Dates (P585, P580, P582): agree or disagree at the precision both
+    sides have (day, month or year), only here or only in Wikidata. Only facts whose subject
+    and object are both linked can be compared; links are followed through redirects. Exit 0
+    when the comparison ran (differences are its content), 4 or 5 as for `check`.
+    """
+    from .wikidata import compare_with_wikidata, wikidata_endpoint
+
+    service = wikidata_endpoint(endpoint, timeout=timeout, retries=retries)
+    result = _build(ctx)
+    report = compare_with_wikidata(result, service, batch_size=batch_size)
+    prefixes = result.space.prefixes()
+    table = report.result(prefixes if fmt == "table" else None)
+    click.echo(table.serialize(fmt, prefixes), nl=False)
+    click.echo(report.summary(), err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -89,6 +89,8 @@ class Endpoint:
 
     Build one with :meth:`from_url`, which derives the update and GSP URLs for the common
     servers. ``auth`` is the ``Authorization`` header value; it is kept out of ``repr``.
+    ``user_agent`` is the ``User-Agent`` header every request sends (services such as the
+    Wikidata Query Service ask for the tool's name, version and a contact URL).
 
     >>> ep = Endpoint.from_url("http://localhost:7878", env={})
     >>> ep.query_url, ep.update_url, ep.gsp_url
@@ -107,6 +109,7 @@ class Endpoint:
     backoff: float = 0.5
     auth: str | None = field(default=None, repr=False, compare=False)
     secrets: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    user_agent: str = field(default=_USER_AGENT, repr=False, compare=False)
 
     @classmethod
     def from_url(cls, url: str, *, update_url: str | None = None, gsp_url: str | None = None,
@@ -152,7 +155,7 @@ class Endpoint:
 
     def headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """Request headers: user agent, credentials, and ``extra``."""
-        headers = {"User-Agent": _USER_AGENT}
+        headers = {"User-Agent": self.user_agent}
         if self.auth:
             headers["Authorization"] = self.auth
         headers.update(extra or {})
