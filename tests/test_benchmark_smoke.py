@@ -23,7 +23,7 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     tmp = tmp_path_factory.mktemp("bench")
     cmd = [sys.executable, "-m", "benchmarks.run", "--sizes", "1", "--runs", "1",
            "--naive-skip-validate", "--naive", "always", "--no-differential",
-           "--startup-runs", "1", "--query-reps", "1", "--quiet",
+           "--startup-runs", "1", "--query-reps", "1", "--quiet", "--profile", "1",
            "--work", str(tmp / "work"), "--results", str(tmp / "results")]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=240,
                           check=False)

@@ -106,14 +106,19 @@ def ontology_bytes(base: str) -> bytes:
 
 
 def merged_shapes_bytes(base: str) -> bytes:
-    """All shapes in one sorted Turtle document, moved to ``base``."""
-    from .validation import shapes_graph
+    """All shapes in one Turtle document, moved to ``base``.
 
-    graph = shapes_graph(base)
-    nt = graph.serialize(format="nt", encoding="utf-8")
-    triples = parse_triples(nt, ox.RdfFormat.N_TRIPLES)
-    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return export.to_bytes(ordered, ox.RdfFormat.TURTLE, IriSpace(base).prefixes())
+    The shape files are concatenated as written (Turtle allows repeated ``@prefix``
+    directives, and the files use no labelled blank nodes), which keeps their comments and
+    their order, and is byte-identical from build to build: re-serializing would relabel the
+    blank nodes of ``sh:or`` lists and paths at random.
+    """
+    space = IriSpace(base)
+    parts = [b"# coldwar-lod SHACL shapes: the files of shapes/, merged.\n"]
+    for path in shape_files():
+        parts.append(f"\n# ---- {path.name} ----\n".encode())
+        parts.append(space.rebase_text(path.read_text(encoding="utf-8")).encode())
+    return b"".join(parts)
 
 
 def dataset_files(result: Build) -> dict[str, bytes]:
