@@ -432,15 +432,10 @@ def wikidata_check_cmd(ctx: Context, endpoint: str, fmt: str, batch_size: int, t
     standard error. Exit 0 if every link resolves, 1 if any item is missing or redirected,
     4 if the endpoint is unreachable or fails, 5 if it rejects a query or times out.
     """
-    from .wikidata import check_links, shorten, wikidata_endpoint
+    from .wikidata import check_links, shorten
 
-    service = wikidata_endpoint(endpoint, timeout=timeout, retries=retries)
-    result = _build(ctx)
-    report = check_links(result, service, batch_size=batch_size)
-    prefixes = result.space.prefixes()
-    table = report.result(prefixes if fmt == "table" else None)
-    click.echo(table.serialize(fmt, prefixes), nl=False)
-    click.echo(report.summary(), err=True)
+    report, prefixes = _wikidata_report(ctx, check_links, endpoint, fmt, batch_size, timeout,
+                                        retries)
     for check in report.violations:
         click.echo(f"{check.status}: {shorten(check.link.entity, prefixes)} "
                    f"({check.link.qid}): {check.note}", err=True)
@@ -463,15 +458,24 @@ def wikidata_compare_cmd(ctx: Context, endpoint: str, fmt: str, batch_size: int,
     and object are both linked can be compared; links are followed through redirects. Exit 0
     when the comparison ran (differences are its content), 4 or 5 as for `check`.
     """
-    from .wikidata import compare_with_wikidata, wikidata_endpoint
+    from .wikidata import compare_with_wikidata
+
+    _wikidata_report(ctx, compare_with_wikidata, endpoint, fmt, batch_size, timeout, retries)
+
+
+def _wikidata_report(ctx: Context, run: Callable[..., Any], endpoint: str, fmt: str,
+                     batch_size: int, timeout: float, retries: int) -> tuple[Any, dict[str, str]]:
+    """Build, run a Wikidata report, print it (summary to standard error)."""
+    from .wikidata import wikidata_endpoint
 
     service = wikidata_endpoint(endpoint, timeout=timeout, retries=retries)
     result = _build(ctx)
-    report = compare_with_wikidata(result, service, batch_size=batch_size)
+    report = run(result, service, batch_size=batch_size)
     prefixes = result.space.prefixes()
     table = report.result(prefixes if fmt == "table" else None)
     click.echo(table.serialize(fmt, prefixes), nl=False)
     click.echo(report.summary(), err=True)
+    return report, prefixes
 
 
 if __name__ == "__main__":  # pragma: no cover
