@@ -49,3 +49,13 @@ def test_real_data(built: Build) -> None:
     turbo = keys(built.triples, "turbo")
     assert turbo == keys(built.triples, "pyshacl")
     assert turbo[0] is True
+
+
+def test_validation_leaves_the_shapes_unchanged() -> None:
+    from coldwar_lod.validation import shapes_graph
+
+    before = set(shapes_graph(SPACE.base))
+    triples = read_rdf([SHAPES / "base.ttl"])
+    for validator in ("pyshacl", "turbo"):
+        validate_triples(triples, SPACE, validator=validator)
+        assert set(shapes_graph(SPACE.base)) == before, validator

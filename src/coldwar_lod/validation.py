@@ -87,7 +87,7 @@ class ValidationReport:
 
 @functools.lru_cache(maxsize=4)
 def shapes_graph(base: str) -> rdflib.Graph:
-    """All shapes, moved to ``base``, as one rdflib graph."""
+    """All shapes, moved to ``base``, as one rdflib graph (cached: do not modify it)."""
     graph = rdflib.Graph()
     for path in shape_files():
         graph.parse(data=IriSpace(base).rebase_text(path.read_text(encoding="utf-8")),
@@ -158,7 +158,12 @@ def validate_triples(
         import pyshacl
 
         graph = to_rdflib([*data, *ontology_triples(space.base)])
-        _, report_graph, _ = pyshacl.validate(graph, shacl_graph=shapes_graph(space.base),
+        # pySHACL adds OWL/RDFS axioms to the shapes graph it is given: hand it a copy, so the
+        # cached graph (shared by every validation of the process) stays as written.
+        shapes = rdflib.Graph()
+        for triple in shapes_graph(space.base):
+            shapes.add(triple)
+        _, report_graph, _ = pyshacl.validate(graph, shacl_graph=shapes,
                                               allow_warnings=True, inference="none")
     else:
         raise ValueError(f"unknown validator {validator!r}; one of: {', '.join(VALIDATORS)}")
