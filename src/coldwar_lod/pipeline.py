@@ -12,7 +12,6 @@ True
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +23,13 @@ from .mapping import map_records, sorted_triples
 from .namespaces import IriSpace
 from .rdfio import parse_triples
 from .records import Records, load_records
-from .resources import default_data_dir, ontology_file, shape_files
-from .validation import ValidationReport, validate_triples
+from .resources import default_data_dir, shape_files
+from .validation import (
+    ValidationReport,
+    merged_shapes_bytes,
+    ontology_bytes,
+    validate_triples,
+)
 
 #: Files of a build: format -> file name in the output folder.
 DUMPS = {"turtle": "coldwar-lod.ttl", "json-ld": "coldwar-lod.jsonld",
@@ -97,28 +101,6 @@ def validate(target: Build | rdflib.Graph, validator: str = "turbo") -> Validati
     data = target.serialize(format="nt", encoding="utf-8")
     triples = parse_triples(data, ox.RdfFormat.N_TRIPLES)
     return validate_triples(triples, IriSpace.from_base(), validator=validator)
-
-
-@functools.lru_cache(maxsize=4)
-def ontology_bytes(base: str) -> bytes:
-    """The ontology (Turtle) moved to ``base``."""
-    return IriSpace(base).rebase_text(ontology_file().read_text(encoding="utf-8")).encode()
-
-
-def merged_shapes_bytes(base: str) -> bytes:
-    """All shapes in one Turtle document, moved to ``base``.
-
-    The shape files are concatenated as written (Turtle allows repeated ``@prefix``
-    directives, and the files use no labelled blank nodes), which keeps their comments and
-    their order, and is byte-identical from build to build: re-serializing would relabel the
-    blank nodes of ``sh:or`` lists and paths at random.
-    """
-    space = IriSpace(base)
-    parts = [b"# coldwar-lod SHACL shapes: the files of shapes/, merged.\n"]
-    for path in shape_files():
-        parts.append(f"\n# ---- {path.name} ----\n".encode())
-        parts.append(space.rebase_text(path.read_text(encoding="utf-8")).encode())
-    return b"".join(parts)
 
 
 def dataset_files(result: Build) -> dict[str, bytes]:

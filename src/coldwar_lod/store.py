@@ -445,7 +445,7 @@ class LoadReport:
 def dataset_graphs(build: Build, graph: str | None = None) -> list[GraphUpload]:
     """The graphs of a load: the data (in ``graph``), the ontology and the merged shapes."""
     from .export import data_graph
-    from .pipeline import merged_shapes_bytes, ontology_bytes
+    from .validation import merged_shapes_bytes, ontology_bytes
 
     base = build.space.base
     target = graph or data_graph(build.space).value

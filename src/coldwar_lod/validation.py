@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from .namespaces import RDFS, IriSpace
+from .namespaces import RDFS, IriSpace, iri
 from .resources import ontology_file, shape_files
 
 VALIDATORS = ("turbo", "pyshacl")
@@ -86,13 +86,32 @@ class ValidationReport:
 
 
 @functools.lru_cache(maxsize=4)
+def ontology_bytes(base: str) -> bytes:
+    """The ontology (Turtle, as written) moved to ``base``."""
+    return IriSpace(base).rebase_text(ontology_file().read_text(encoding="utf-8")).encode()
+
+
+@functools.lru_cache(maxsize=4)
+def merged_shapes_bytes(base: str) -> bytes:
+    """All shapes in one Turtle document, moved to ``base``.
+
+    The shape files are concatenated as written (Turtle allows repeated ``@prefix``
+    directives, and the files use no labelled blank nodes), which keeps their comments and
+    their order, and is byte-identical from build to build: re-serializing would relabel the
+    blank nodes of ``sh:or`` lists and paths at random.
+    """
+    space = IriSpace(base)
+    parts = [b"# coldwar-lod SHACL shapes: the files of shapes/, merged.\n"]
+    for path in shape_files():
+        parts.append(f"\n# ---- {path.name} ----\n".encode())
+        parts.append(space.rebase_text(path.read_text(encoding="utf-8")).encode())
+    return b"".join(parts)
+
+
+@functools.lru_cache(maxsize=4)
 def shapes_graph(base: str) -> rdflib.Graph:
     """All shapes, moved to ``base``, as one rdflib graph (cached: do not modify it)."""
-    graph = rdflib.Graph()
-    for path in shape_files():
-        graph.parse(data=IriSpace(base).rebase_text(path.read_text(encoding="utf-8")),
-                    format="turtle")
-    return graph
+    return rdflib.Graph().parse(data=merged_shapes_bytes(base), format="turtle")
 
 
 @functools.lru_cache(maxsize=4)
@@ -127,10 +146,9 @@ def turbo_report(ntriples: bytes, base: str) -> rdflib.Graph:
 @functools.lru_cache(maxsize=4)
 def ontology_triples(base: str) -> tuple[ox.Triple, ...]:
     """The ontology, moved to ``base``, as pyoxigraph triples."""
-    text = IriSpace(base).rebase_text(ontology_file().read_text(encoding="utf-8"))
     from .rdfio import parse_triples
 
-    return tuple(parse_triples(text.encode(), ox.RdfFormat.TURTLE))
+    return tuple(parse_triples(ontology_bytes(base), ox.RdfFormat.TURTLE))
 
 
 def validate_triples(
@@ -201,7 +219,7 @@ def _english_labels(triples: Iterable[ox.Triple]) -> dict[str, str]:
     out = {}
     for t in triples:
         if t.predicate == label and isinstance(t.object, ox.Literal) and t.object.language == "en":
-            out[str(t.subject)[1:-1]] = t.object.value
+            out[iri(t.subject)] = t.object.value
     return out
 
 
