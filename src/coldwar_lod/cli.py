@@ -79,8 +79,10 @@ def handle_errors(func: F) -> F:
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the records [env COLDWAR_LOD_DATA; default ./data if it holds "
                    "claims.csv, else the copy shipped with the package].")
-@click.option("--validator", type=click.Choice(["turbo", "pyshacl"]), default="turbo",
-              show_default=True, help="SHACL engine (both give the same results).")
+@click.option("--validator", type=click.Choice(["oxigraph", "turbo", "pyshacl"]),
+              default="oxigraph", show_default=True,
+              help="SHACL engine: the shapes as SPARQL in Oxigraph, pyshacl-turbo or pySHACL "
+                   "(all give the same results).")
 @click.version_option(package_name="coldwar-lod")
 @click.pass_context
 def main(ctx: click.Context, debug: bool, base: str | None, data: Path | None,
@@ -105,19 +107,19 @@ def build_cmd(ctx: Context, out: Path) -> None:
 
     Nothing in OUT changes unless the build succeeds and the data conforms.
     """
-    from .pipeline import validate, write_dataset
+    from .pipeline import validate_and_render, write_dataset
     from .stats import count
 
     started = time.perf_counter()
     result = _build(ctx)
     click.echo(f"read {len(result.records.entities) + len(result.records.claims)} records from "
                f"{result.records.folder}")
-    report = validate(result, ctx.validator)
+    report, files = validate_and_render(result, ctx.validator)
     if not report.conforms:
         click.echo(report.text(result.space.prefixes()), err=True)
         click.echo(f"\nthe data does not conform; {out}/ was left as it was.", err=True)
         sys.exit(errors.EXIT_VIOLATIONS)
-    written = write_dataset(result, out)
+    written = write_dataset(result, out, files)
     for path, size in written.items():
         click.echo(f"wrote {path} ({size:,} bytes)")
     stats = count(result.records)
@@ -125,6 +127,8 @@ def build_cmd(ctx: Context, out: Path) -> None:
     click.echo(f"\n{len(result.triples):,} triples: {entities} entities, {stats.claims} claims "
                f"({stats.locators} locators), {stats.disagreements} disagreements, "
                f"{stats.wikidata_links} Wikidata links")
+    if report.note:
+        click.echo(f"({report.note})")
     click.echo(f"validation ({report.validator}): conforms, {len(report.warnings)} warning(s); "
                f"base {result.space.base}; {time.perf_counter() - started:.2f} s")
 

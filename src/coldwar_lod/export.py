@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import InputError
-from .namespaces import RDF_TYPE, XSD, IriSpace, iri
+from .namespaces import RDF, RDF_TYPE, XSD, IriSpace, iri
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,10 @@ FORMATS: dict[str, Format] = {
 }
 
 _XSD_STRING = XSD + "string"
+_RDF_LANG_STRING = RDF + "langString"
+_RDF_DIR_LANG_STRING = RDF + "dirLangString"
+_LANGUAGE = "@language"  # a marker, compared by identity
+_ID_KEY = '"@id": '
 
 
 def data_graph(space: IriSpace) -> ox.NamedNode:
@@ -138,9 +143,125 @@ def jsonld(triples: Iterable[ox.Triple], space: IriSpace) -> bytes:
 
     Written directly rather than through a JSON-LD processor: the data is flat (no blank
     nodes, no lists), so compaction is prefix substitution, and this runs at serializer speed.
-    One node per line keeps diffs readable and lets ``json`` use its C encoder.
+    One node per line keeps diffs readable. Each line is what ``json.dumps(node,
+    ensure_ascii=False)`` writes for the node (a test checks), put together from pieces of
+    JSON; the nodes come in the order of their subjects' first triples, the keys of a node in
+    the order of their first triples, and the values of a key in the order of the triples.
     """
     ctx = context(space)["@context"]
+    items = triples if isinstance(triples, Sequence) else list(triples)
+    compact = _compactor(space)
+    lines = _node_lines(items, compact)
+    if lines is None:  # a subject's triples are not together: put them together
+        groups: dict[str, list[ox.Triple]] = {}
+        for t in items:
+            groups.setdefault(iri(t.subject), []).append(t)
+        lines = _node_lines([t for group in groups.values() for t in group], compact)
+        assert lines is not None
+    head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=1)[:-2]
+    body = ",\n".join(lines)
+    return f'{head},\n "@graph": [\n{body}\n]}}\n'.encode()
+
+
+def _node_lines(triples: Sequence[ox.Triple],
+                compact: Callable[[str], str]) -> list[str] | None:
+    """The JSON of each subject's node object, or None if a subject's triples are not together.
+
+    One pass, with little work per triple: reading a term of a pyoxigraph triple makes a new
+    Python object, so each term is read once, and the JSON of repeated terms (predicates,
+    object IRIs, classes, datatypes) is made once and kept in dicts keyed by the term. A node
+    is written out as soon as its subject's triples end, so the objects that stay alive while
+    the pass runs are strings (which the garbage collector does not look at).
+    """
+    # predicate -> its key in a node object, as JSON followed by ": "
+    keys: dict[ox.NamedNode, str] = {RDF_TYPE: _key(compact(RDF_TYPE.value))}
+    type_key = keys[RDF_TYPE]  # compared by identity
+    class_key = _key("@type")
+    # class IRI -> compact IRI, as JSON
+    classes: dict[ox.NamedNode, str] = {}
+    # object (IRI or literal) -> its value in a node object, as JSON
+    objects: dict[ox.NamedNode | ox.Literal, str] = {}
+    # datatype -> the end of a value object ``, "@type": "xsd:date"}``, or "" for xsd:string,
+    # or _LANGUAGE for language-tagged strings
+    datatypes: dict[ox.NamedNode, str] = {
+        ox.NamedNode(_XSD_STRING): "",
+        ox.NamedNode(_RDF_LANG_STRING): _LANGUAGE,
+        ox.NamedNode(_RDF_DIR_LANG_STRING): _LANGUAGE,
+    }
+    named_node, literal, string = ox.NamedNode, ox.Literal, encode_basestring
+    lines: list[str] = []
+    seen: set[str] = set()
+    # the current node: its keys (as JSON + ": ") -> values (as JSON), "@id" first
+    node: dict[str, list[str]] = {}
+    subject: object = None
+    for s, p, o in triples:
+        if s != subject:
+            if node:
+                lines.append(_node_json(node))
+            subject = s
+            name = iri(s)
+            if name in seen:
+                return None
+            seen.add(name)
+            node = {_ID_KEY: [string(compact(name))]}
+        key = keys.get(p)
+        if key is None:
+            key = keys[p] = _key(compact(p.value))
+        if key is type_key and type(o) is named_node:
+            key = class_key
+            value = classes.get(o)
+            if value is None:
+                value = classes[o] = string(compact(o.value))
+        else:
+            value = objects.get(o)
+            if value is None:
+                kind = type(o)
+                if kind is named_node:
+                    value = f'{{"@id": {string(compact(o.value))}}}'
+                elif kind is literal:
+                    datatype = o.datatype
+                    end = datatypes.get(datatype)
+                    if end is None:
+                        end = datatypes[datatype] = (
+                            f', "@type": {string(compact(datatype.value))}}}')
+                    if not end:
+                        value = string(o.value)
+                    elif end is _LANGUAGE:
+                        value = (f'{{"@value": {string(o.value)}, '
+                                 f'"@language": {string(o.language)}}}')
+                    else:
+                        value = f'{{"@value": {string(o.value)}{end}'
+                else:  # pragma: no cover - the mapper mints no blank nodes
+                    raise TypeError(f"unexpected term {o!r}")
+                objects[o] = value
+        values = node.get(key)
+        if values is None:
+            node[key] = [value]
+        else:
+            values.append(value)
+    if node:
+        lines.append(_node_json(node))
+    return lines
+
+
+def _node_json(node: dict[str, list[str]]) -> str:
+    """A node object as JSON, from its keys and values as JSON."""
+    return "{" + ", ".join([key + values[0] if len(values) == 1
+                            else f"{key}[{', '.join(values)}]"
+                            for key, values in node.items()]) + "}"
+
+
+def _key(name: str) -> str:
+    """A key of a JSON object as written before its value: ``"name": ``."""
+    return encode_basestring(name) + ": "
+
+
+def _compactor(space: IriSpace) -> Callable[[str], str]:
+    """A function turning an IRI into a compact IRI ``prefix:name`` (or the IRI itself).
+
+    The longest namespace ending at a ``#`` wins, then the longest ending at a ``/``; a local
+    name may not be empty or start with ``/``. Results are cached.
+    """
     namespaces = {ns: name for name, ns in space.prefixes().items()}
     cache: dict[str, str] = {}
 
@@ -161,43 +282,7 @@ def jsonld(triples: Iterable[ox.Triple], space: IriSpace) -> bytes:
             cache[value] = found
         return found
 
-    nodes: dict[str, dict[str, object]] = {}
-    for t in triples:
-        subject = iri(t.subject)
-        node = nodes.get(subject)
-        if node is None:
-            node = nodes[subject] = {"@id": compact(subject)}
-        obj = t.object
-        if t.predicate == RDF_TYPE and isinstance(obj, ox.NamedNode):
-            _append(node, "@type", compact(obj.value))
-            continue
-        value: object
-        if isinstance(obj, ox.NamedNode):
-            value = {"@id": compact(obj.value)}
-        elif isinstance(obj, ox.Literal):
-            if obj.language:
-                value = {"@value": obj.value, "@language": obj.language}
-            elif obj.datatype.value == _XSD_STRING:
-                value = obj.value
-            else:
-                value = {"@value": obj.value, "@type": compact(obj.datatype.value)}
-        else:  # pragma: no cover - the mapper mints no blank nodes
-            raise TypeError(f"unexpected term {obj!r}")
-        _append(node, compact(t.predicate.value), value)
-    head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=1)[:-2]
-    body = ",\n".join(json.dumps(n, ensure_ascii=False) for n in nodes.values())
-    return f'{head},\n "@graph": [\n{body}\n]}}\n'.encode()
-
-
-def _append(node: dict[str, object], key: str, value: object) -> None:
-    if key not in node:
-        node[key] = value
-        return
-    current = node[key]
-    if isinstance(current, list):
-        current.append(value)
-    else:
-        node[key] = [current, value]
+    return compact
 
 
 def write_files(files: Mapping[Path, bytes]) -> None:

@@ -12,11 +12,12 @@ True
 
 from __future__ import annotations
 
+import concurrent.futures
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
 
 from . import export, void
 from .mapping import map_records, sorted_triples
@@ -31,6 +32,9 @@ from .validation import (
     validate_triples,
 )
 
+if TYPE_CHECKING:  # imported where used: `coldwar-lod build` does not need rdflib
+    import rdflib
+
 #: Files of a build: format -> file name in the output folder.
 DUMPS = {"turtle": "coldwar-lod.ttl", "json-ld": "coldwar-lod.jsonld",
          "nt": "coldwar-lod.nt", "trig": "coldwar-lod.trig"}
@@ -44,6 +48,13 @@ class Build:
     records: Records
     triples: list[ox.Triple]
     lineage: dict[str, str] = field(default_factory=dict)
+    _ntriples: bytes | None = field(default=None, repr=False)
+
+    def ntriples(self) -> bytes:
+        """The data as N-Triples (made once, shared by validation and the dump)."""
+        if self._ntriples is None:
+            self._ntriples = export.serialize(self.triples, "nt", self.space)
+        return self._ntriples
 
     def store(self) -> ox.Store:
         """A new in-memory Oxigraph store holding the data in its default graph."""
@@ -57,6 +68,7 @@ class Build:
 
         rdflib's API works as usual; SPARQL queries run in Oxigraph.
         """
+        import rdflib
         from oxrdflib import OxigraphStore
 
         graph = rdflib.Graph(store=OxigraphStore(store=self.store()),
@@ -90,14 +102,16 @@ def build_graph(data: Path | str | None = None, base: str | None = None) -> rdfl
     return build(data, base).graph()
 
 
-def validate(target: Build | rdflib.Graph, validator: str = "turbo") -> ValidationReport:
+def validate(target: Build | rdflib.Graph, validator: str = "oxigraph") -> ValidationReport:
     """Validate a build (or any rdflib graph) against the shapes; returns a report.
 
     Validation failures are results (``report.conforms``), never exceptions.
     """
     if isinstance(target, Build):
+        # A build writes literals in canonical form (tests/test_validation_engines.py checks).
         return validate_triples(target.triples, target.space, validator=validator,
-                                lineage=target.lineage)
+                                lineage=target.lineage, ntriples=target.ntriples(),
+                                canonical=True)
     data = target.serialize(format="nt", encoding="utf-8")
     triples = parse_triples(data, ox.RdfFormat.N_TRIPLES)
     return validate_triples(triples, IriSpace.from_base(), validator=validator)
@@ -106,7 +120,8 @@ def validate(target: Build | rdflib.Graph, validator: str = "turbo") -> Validati
 def dataset_files(result: Build) -> dict[str, bytes]:
     """Every file of a build, by file name, fully rendered in memory."""
     space = result.space
-    files = {name: export.serialize(result.triples, fmt, space) for fmt, name in DUMPS.items()}
+    files = {name: result.ntriples() if fmt == "nt" else
+             export.serialize(result.triples, fmt, space) for fmt, name in DUMPS.items()}
     files["ontology.ttl"] = ontology_bytes(space.base)
     files["shapes.ttl"] = merged_shapes_bytes(space.base)
     import json
@@ -120,13 +135,36 @@ def dataset_files(result: Build) -> dict[str, bytes]:
     return files
 
 
-def write_dataset(result: Build, out: Path | str) -> dict[Path, int]:
-    """Write every file of a build into ``out`` atomically; returns path -> size in bytes."""
+def validate_and_render(result: Build, validator: str = "oxigraph"
+                        ) -> tuple[ValidationReport, dict[str, bytes]]:
+    """Validate a build and render its files (:func:`dataset_files`) at the same time.
+
+    The ``oxigraph`` engine releases the GIL while it loads its store and runs its queries, so
+    it validates on a thread while this one renders the files; the other engines hold the GIL
+    and run first. The files are rendered even if the data does not conform (nothing is
+    written here).
+    """
+    if validator != "oxigraph":
+        return validate(result, validator), dataset_files(result)
+    result.ntriples()  # shared by both; made before the thread starts
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        report = pool.submit(validate, result, validator)
+        files = dataset_files(result)
+        return report.result(), files
+
+
+def write_dataset(result: Build, out: Path | str,
+                  files: dict[str, bytes] | None = None) -> dict[Path, int]:
+    """Write every file of a build (or the ``files`` rendered from it) into ``out`` atomically.
+
+    :returns: path -> size in bytes.
+    """
     folder = Path(out)
-    files = {folder / name: content for name, content in dataset_files(result).items()}
-    export.write_files(files)
-    return {path: len(content) for path, content in files.items()}
+    rendered = files if files is not None else dataset_files(result)
+    targets = {folder / name: content for name, content in rendered.items()}
+    export.write_files(targets)
+    return {path: len(content) for path, content in targets.items()}
 
 
 __all__ = ["DUMPS", "Build", "build", "build_graph", "dataset_files", "shape_files",
-           "validate", "write_dataset"]
+           "validate", "validate_and_render", "write_dataset"]

@@ -1,12 +1,16 @@
 """Validating RDF against the project's SHACL shapes; a failed validation is a result.
 
-Two engines give the same results (a differential test checks focus nodes, paths, source
+Three engines give the same results (a differential test checks focus nodes, paths, source
 shapes, components and severities on every fixture and on the real data):
 
-* ``turbo`` (default): pyshacl-turbo, a Rust engine with pySHACL's API, fed the data as
-  N-Triples text (its native input: no store to fill and dump again); about 50x faster than
-  pySHACL (see benchmarks/).
+* ``oxigraph`` (default): the shapes compiled to SPARQL (:mod:`coldwar_lod.shacl`), one query
+  per constraint for all focus nodes at once, evaluated by Oxigraph on parallel threads. If the
+  shapes use a SHACL feature it does not translate, or the data has literals Oxigraph would
+  store in another form, it hands over to ``turbo`` and the report says why.
+* ``turbo``: pyshacl-turbo, a Rust engine with pySHACL's API, fed the data as N-Triples text.
 * ``pyshacl``: the reference implementation, for users who want it.
+
+benchmarks/README.md has their speeds.
 """
 
 from __future__ import annotations
@@ -14,16 +18,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import SH
 
+from . import shacl
 from .namespaces import RDFS, IriSpace, iri
 from .resources import ontology_file, shape_files
 
-VALIDATORS = ("turbo", "pyshacl")
+if TYPE_CHECKING:  # rdflib is imported only by the engines that need it (start-up time)
+    import rdflib
+
+VALIDATORS = ("oxigraph", "turbo", "pyshacl")
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
@@ -55,7 +61,9 @@ class ValidationReport:
 
     conforms: bool
     results: list[ValidationResult] = field(default_factory=list)
-    validator: str = "turbo"
+    validator: str = "oxigraph"
+    #: Why the engine asked for was not used (empty if it was).
+    note: str = ""
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -71,6 +79,8 @@ class ValidationReport:
         lines = [f"{'Conforms' if self.conforms else 'Does not conform'}: "
                  f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s) "
                  f"[{self.validator}]"]
+        if self.note:
+            lines.append(f"({self.note})")
         for r in self.results:
             node = short(r.focus) + (f' "{r.focus_label}"' if r.focus_label else "")
             lines.append(f"\n{r.severity}: {r.message}")
@@ -111,6 +121,8 @@ def merged_shapes_bytes(base: str) -> bytes:
 @functools.lru_cache(maxsize=4)
 def shapes_graph(base: str) -> rdflib.Graph:
     """All shapes, moved to ``base``, as one rdflib graph (cached: do not modify it)."""
+    import rdflib
+
     return rdflib.Graph().parse(data=merged_shapes_bytes(base), format="turtle")
 
 
@@ -155,24 +167,42 @@ def validate_triples(
     triples: Iterable[ox.Triple],
     space: IriSpace,
     *,
-    validator: str = "turbo",
+    validator: str = "oxigraph",
     lineage: Mapping[str, str] | None = None,
+    ntriples: bytes | None = None,
+    canonical: bool = False,
 ) -> ValidationReport:
     """Validate triples (with the ontology, for class hierarchy) against the shapes.
 
     :param triples: the data.
     :param space: the IRI space the data and shapes live in.
-    :param validator: ``"turbo"`` or ``"pyshacl"``.
+    :param validator: ``"oxigraph"``, ``"turbo"`` or ``"pyshacl"``.
     :param lineage: node IRI -> ``file:line`` of the record that produced it.
+    :param ntriples: the triples as N-Triples, if the caller has them already.
+    :param canonical: the caller guarantees every literal is in its canonical form (as
+        :func:`coldwar_lod.pipeline.build` writes them), so the ``oxigraph`` engine need not
+        look for literals it would store in another form.
     :raises ValueError: for an unknown validator name.
     """
+    if validator not in VALIDATORS:
+        raise ValueError(f"unknown validator {validator!r}; one of: {', '.join(VALIDATORS)}")
     data = triples if isinstance(triples, list) else list(triples)
+    note = ""
+    if validator == "oxigraph":
+        raw_or_note = _oxigraph(data, space.base, ntriples, canonical)
+        if isinstance(raw_or_note, list):
+            return _report(raw_or_note, data, validator, lineage)
+        validator, note = "turbo", f"oxigraph engine not used: {raw_or_note}"
+    import rdflib
+
     report_graph: rdflib.Graph
     if validator == "turbo":
         from .export import to_bytes
 
-        report_graph = turbo_report(to_bytes(data, ox.RdfFormat.N_TRIPLES), space.base)
-    elif validator == "pyshacl":
+        if ntriples is None:
+            ntriples = to_bytes(data, ox.RdfFormat.N_TRIPLES)
+        report_graph = turbo_report(ntriples, space.base)
+    else:
         import pyshacl
 
         graph = to_rdflib([*data, *ontology_triples(space.base)])
@@ -183,30 +213,54 @@ def validate_triples(
             shapes.add(triple)
         _, report_graph, _ = pyshacl.validate(graph, shacl_graph=shapes,
                                               allow_warnings=True, inference="none")
-    else:
-        raise ValueError(f"unknown validator {validator!r}; one of: {', '.join(VALIDATORS)}")
-    return report_from_graph(report_graph, data, validator, lineage)
+    report = _report(_raw_results(report_graph), data, validator, lineage)
+    report.note = note
+    return report
 
 
-def report_from_graph(
-    report_graph: rdflib.Graph,
-    triples: Iterable[ox.Triple],
-    validator: str,
-    lineage: Mapping[str, str] | None = None,
-) -> ValidationReport:
-    """A :class:`ValidationReport` from an engine's SHACL report graph.
+def _oxigraph(data: list[ox.Triple], base: str, ntriples: bytes | None,
+              canonical: bool) -> list[shacl.RawResult] | str:
+    """The oxigraph engine's results, or why it cannot validate this data with these shapes."""
+    try:
+        checks = shacl.compile_shapes(merged_shapes_bytes(base))
+    except shacl.UnsupportedShapesError as exc:
+        return f"the shapes use {exc}"
+    if not canonical:
+        odd = shacl.non_canonical_literals(data)
+        if odd:
+            return (f"{len(odd)} literal(s) not in canonical form, such as {odd[0]}, which "
+                    "Oxigraph would store as another literal")
+    if ntriples is None:
+        from .export import to_bytes
 
-    The English labels of the data (for the messages) are looked up only if there are results.
-    """
-    has_results = any(True for _ in report_graph.objects(None, SH.result))
-    labels = _english_labels(triples) if has_results else {}
-    results = _results(report_graph, labels, lineage or {})
+        ntriples = to_bytes(data, ox.RdfFormat.N_TRIPLES)
+    store = shacl.load(ntriples + ontology_ntriples(base))
+    return shacl.run(checks, store)
+
+
+def _report(raw: list[shacl.RawResult], triples: Iterable[ox.Triple], validator: str,
+            lineage: Mapping[str, str] | None) -> ValidationReport:
+    """The report: results with labels and record lines (looked up only if there are any)."""
+    labels = _english_labels(triples) if raw else {}
+    lineage = lineage or {}
+    results = []
+    for r in raw:
+        parent = r.focus.split("#", 1)[0]
+        results.append(ValidationResult(
+            severity=r.severity, focus=r.focus, path=r.path, source_shape=r.shape,
+            component=r.component, message=r.message or "(no message)", value=r.value,
+            focus_label=labels.get(r.focus) or labels.get(parent, ""),
+            where=lineage.get(r.focus) or lineage.get(parent, "")))
+    results.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.where, r.focus, r.path,
+                                r.source_shape))
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms, results, validator)
 
 
 def to_rdflib(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
     """Copy pyoxigraph triples into an rdflib graph (through N-Triples, so terms are exact)."""
+    import rdflib
+
     graph = graph if graph is not None else rdflib.Graph()
     from .export import to_bytes
 
@@ -223,36 +277,28 @@ def _english_labels(triples: Iterable[ox.Triple]) -> dict[str, str]:
     return out
 
 
-def _results(
-    report: rdflib.Graph, labels: Mapping[str, str], lineage: Mapping[str, str]
-) -> list[ValidationResult]:
+def _raw_results(report: rdflib.Graph) -> list[shacl.RawResult]:
+    import rdflib
+    from rdflib.namespace import SH
+
     out = []
     for node in report.objects(None, SH.result):
         def one(predicate: rdflib.URIRef, node: Any = node) -> str:
-            values = sorted(str(v) for v in report.objects(node, predicate))
+            values = sorted(v.n3() if isinstance(v, rdflib.Literal) else str(v)
+                            for v in report.objects(node, predicate))
             return values[0] if values else ""
 
-        focus = one(SH.focusNode)
         path_node = report.value(node, SH.resultPath)
         path = str(path_node) if isinstance(path_node, rdflib.URIRef) else (
-            "(alternative path)" if path_node is not None else "")
+            shacl.COMPLEX_PATH if path_node is not None else "")
         value_node = report.value(node, SH.value)
         value = value_node.n3() if isinstance(value_node, rdflib.Literal) else (
             str(value_node) if value_node is not None else "")
-        parent = focus.split("#", 1)[0]
-        out.append(ValidationResult(
-            severity=one(SH.resultSeverity).rsplit("#", 1)[-1],
-            focus=focus,
-            path=path,
-            source_shape=one(SH.sourceShape),
-            component=one(SH.sourceConstraintComponent),
-            message=one(SH.resultMessage) or "(no message)",
-            value=value,
-            focus_label=labels.get(focus) or labels.get(parent, ""),
-            where=lineage.get(focus) or lineage.get(parent, ""),
-        ))
-    out.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.where, r.focus, r.path,
-                            r.source_shape))
+        out.append(shacl.RawResult(
+            severity=one(SH.resultSeverity).rsplit("#", 1)[-1], focus=one(SH.focusNode),
+            path=path, shape=one(SH.sourceShape), component=one(SH.sourceConstraintComponent),
+            message=min((str(m) for m in report.objects(node, SH.resultMessage)), default=""),
+            value=value))
     return out
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -74,16 +74,12 @@ def describe(
     add(ds, VOID + "uriSpace", Literal(space.ids))
     add(ds, VOID + "vocabulary", NamedNode(space.base + "ontology"))
     add(ds, DCTERMS + "conformsTo", NamedNode(space.base + "shapes"))
+    stats = _statistics(triples, space.term("Source"))
     add(ds, VOID + "triples", num(len(triples)))
-    subjects = {iri(t.subject) for t in triples}
-    add(ds, VOID + "distinctSubjects", num(len(subjects)))
-    add(ds, VOID + "properties", num(len({t.predicate.value for t in triples})))
-    entities = {iri(t.subject) for t in triples
-                if t.predicate == RDF_TYPE and "#" not in iri(t.subject)}
-    add(ds, VOID + "entities", num(len(entities)))
-    classes = Counter(t.object.value for t in triples
-                      if t.predicate == RDF_TYPE and isinstance(t.object, NamedNode))
-    for cls, count in sorted(classes.items()):
+    add(ds, VOID + "distinctSubjects", num(len(stats.subjects)))
+    add(ds, VOID + "properties", num(stats.properties))
+    add(ds, VOID + "entities", num(stats.entities))
+    for cls, count in sorted(stats.classes.items()):
         part = NamedNode(f"{ds.value}#class-{cls.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}")
         add(ds, VOID + "classPartition", part)
         add(part, VOID + "class", NamedNode(cls))
@@ -91,13 +87,11 @@ def describe(
     for example in EXAMPLES:
         kind, slug = example.split("/")
         node = space.instance(kind, slug)
-        if node.value in subjects:
+        if node.value in stats.subjects:
             add(ds, VOID + "exampleResource", node)
-    for t in triples:
-        if t.predicate == RDF_TYPE and t.object == space.term("Source"):
-            add(ds, PROV + "wasDerivedFrom", NamedNode(iri(t.subject)))
-    links = sum(1 for t in triples if t.predicate.value == SKOS + "exactMatch"
-                and isinstance(t.object, NamedNode) and t.object.value.startswith(WD))
+    for source in stats.sources:
+        add(ds, PROV + "wasDerivedFrom", NamedNode(source))
+    links = stats.links
     linkset = NamedNode(f"{ds.value}#wikidata-links")
     add(ds, VOID + "subset", linkset)
     out.append(Triple(linkset, RDF_TYPE, NamedNode(VOID + "Linkset")))
@@ -122,3 +116,60 @@ def describe(
         add(checksum, SPDX + "algorithm", NamedNode(SPDX + "checksumAlgorithm_sha256"))
         add(checksum, SPDX + "checksumValue", Literal(hashlib.sha256(content).hexdigest()))
     return out
+
+
+@dataclass(slots=True)
+class _Statistics:
+    subjects: set[str]  # the distinct subjects
+    properties: int  # the number of distinct predicates
+    entities: int  # subjects with a type and without a fragment
+    classes: dict[str, int]  # class -> the number of its instances (rdf:type triples)
+    sources: list[str]  # subjects typed as ``source`` (in the order of the triples)
+    links: int  # skos:exactMatch triples to Wikidata
+
+
+_OTHER, _TYPE, _MATCH = 0, 1, 2
+
+
+def _statistics(triples: Sequence[Triple], source: NamedNode) -> _Statistics:
+    """The statistics of the data, in one pass over the triples.
+
+    Reading a term of a pyoxigraph triple makes a new Python object, so each term is read
+    once, and what a predicate is (rdf:type, skos:exactMatch or another) is kept in a dict
+    keyed by the predicate. A subject is looked at only when it differs from the last
+    triple's (sorted triples are grouped by subject; other orders give the same result).
+    """
+    subjects: set[str] = set()
+    entities: set[str] = set()
+    roles: dict[NamedNode, int] = {}
+    classes: dict[NamedNode, int] = {}
+    sources: list[str] = []
+    links = 0
+    exact_match = SKOS + "exactMatch"
+    named_node = NamedNode
+    subject: object = None
+    name = ""
+    plain = False  # the subject's IRI has no fragment
+    for s, p, o in triples:
+        if s != subject:
+            subject = s
+            name = iri(s)
+            subjects.add(name)
+            plain = "#" not in name
+        role = roles.get(p)
+        if role is None:
+            role = roles[p] = (_TYPE if p == RDF_TYPE
+                               else _MATCH if p.value == exact_match else _OTHER)
+        if role == _OTHER:
+            continue
+        if role == _TYPE:
+            if plain:
+                entities.add(name)
+            if type(o) is named_node:
+                classes[o] = classes.get(o, 0) + 1
+                if o == source:
+                    sources.append(name)
+        elif type(o) is named_node and o.value.startswith(WD):
+            links += 1
+    return _Statistics(subjects, len(roles), len(entities),
+                       {cls.value: count for cls, count in classes.items()}, sources, links)
