@@ -46,10 +46,11 @@ def test_generated_data_conforms(smoke: dict[str, object]) -> None:
 
 
 def test_every_stage_is_timed(smoke: dict[str, object]) -> None:
-    from benchmarks.run import FLOOR_STAGES, PIPELINE_STAGES, SERIALIZE_STAGES
+    from benchmarks.run import BUILD_STAGES, FLOOR_STAGES, PIPELINE_STAGES, SERIALIZE_STAGES
 
     (size,) = smoke["report"]["sizes"]  # type: ignore[index]
-    for stage in (*PIPELINE_STAGES, *SERIALIZE_STAGES, "store load (embedded)"):
+    for stage in (*PIPELINE_STAGES, *BUILD_STAGES, *SERIALIZE_STAGES, "validate (turbo)",
+                  "store load (embedded)"):
         entry = size["pipeline"][stage]
         assert 0 < entry["median"] < 60, stage
         assert 10 < entry["peak_mib"] < 4096, stage
@@ -60,7 +61,9 @@ def test_every_stage_is_timed(smoke: dict[str, object]) -> None:
     naive = size["naive"]["stages"]
     assert set(naive) == {"build", "serialize turtle", "serialize json-ld"}
     total = size["pipeline_total"]["median"]
-    assert total == pytest.approx(sum(size["pipeline"][s]["median"] for s in PIPELINE_STAGES))
+    assert total == pytest.approx(sum(size["pipeline"][s]["median"] for s in BUILD_STAGES))
+    serial = size["serial_total"]["median"]
+    assert serial == pytest.approx(sum(size["pipeline"][s]["median"] for s in PIPELINE_STAGES))
     assert size["ratios"]["pipeline_over_floor"] > 0
 
 
