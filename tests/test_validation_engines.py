@@ -103,3 +103,14 @@ def test_a_build_writes_only_canonical_literals(built: Build) -> None:
     store = shacl.load(built.ntriples())
     assert sorted(str(q.object) for q in store if isinstance(q.object, ox.Literal)) == sorted(
         str(t.object) for t in built.triples if isinstance(t.object, ox.Literal))
+
+
+@pytest.mark.parametrize("path", sorted((SHAPES / "invalid").glob("*.ttl")), ids=lambda p: p.stem)
+def test_reports_read_the_same_whatever_the_engine(path: Path, built: Build) -> None:
+    """Messages, labels, values and record lines too, not only the compared keys."""
+    triples = read_rdf([path])
+    texts = [validate_triples(triples, built.space, validator=engine, lineage=built.lineage)
+             .text(built.space.prefixes()).splitlines() for engine in ("oxigraph", "turbo")]
+    assert texts[0][0].endswith("[oxigraph]") and texts[1][0].endswith("[turbo]")
+    assert texts[0][1:] == texts[1][1:]
+    assert any(line.startswith("  node:  ") for line in texts[0])

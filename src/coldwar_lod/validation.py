@@ -190,8 +190,9 @@ def validate_triples(
     note = ""
     if validator == "oxigraph":
         raw_or_note = _oxigraph(data, space.base, ntriples, canonical)
-        if isinstance(raw_or_note, list):
-            return _report(raw_or_note, data, validator, lineage)
+        if not isinstance(raw_or_note, str):
+            raw, labels = raw_or_note
+            return _report(raw, labels, validator, lineage)
         validator, note = "turbo", f"oxigraph engine not used: {raw_or_note}"
     import rdflib
 
@@ -213,14 +214,16 @@ def validate_triples(
             shapes.add(triple)
         _, report_graph, _ = pyshacl.validate(graph, shacl_graph=shapes,
                                               allow_warnings=True, inference="none")
-    report = _report(_raw_results(report_graph), data, validator, lineage)
+    raw = _raw_results(report_graph)
+    report = _report(raw, _english_labels(data) if raw else {}, validator, lineage)
     report.note = note
     return report
 
 
-def _oxigraph(data: list[ox.Triple], base: str, ntriples: bytes | None,
-              canonical: bool) -> list[shacl.RawResult] | str:
-    """The oxigraph engine's results, or why it cannot validate this data with these shapes."""
+def _oxigraph(data: list[ox.Triple], base: str, ntriples: bytes | None, canonical: bool
+              ) -> tuple[list[shacl.RawResult], dict[str, str]] | str:
+    """The oxigraph engine's results and the English labels of their focus nodes, or why it
+    cannot validate this data with these shapes."""
     try:
         checks = shacl.compile_shapes(merged_shapes_bytes(base))
     except shacl.UnsupportedShapesError as exc:
@@ -235,13 +238,25 @@ def _oxigraph(data: list[ox.Triple], base: str, ntriples: bytes | None,
 
         ntriples = to_bytes(data, ox.RdfFormat.N_TRIPLES)
     store = shacl.load(ntriples + ontology_ntriples(base))
-    return shacl.run(checks, store)
+    raw = shacl.run(checks, store)
+    nodes = {n for r in raw if not r.focus.startswith(('"', "_:"))
+             for n in (r.focus, r.focus.split("#", 1)[0])}
+    labels: dict[str, str] = {}
+    if nodes:
+        rows = store.query(f"SELECT ?s ?label WHERE {{ VALUES ?s {{ "
+                           f"{' '.join(f'<{n}>' for n in sorted(nodes))} }} "
+                           f"?s <{RDFS}label> ?label FILTER(lang(?label) = \"en\") }}")
+        assert isinstance(rows, ox.QuerySolutions)
+        for row in rows:
+            subject, label = row["s"], row["label"]
+            if isinstance(subject, ox.NamedNode) and isinstance(label, ox.Literal):
+                labels[subject.value] = label.value
+    return raw, labels
 
 
-def _report(raw: list[shacl.RawResult], triples: Iterable[ox.Triple], validator: str,
+def _report(raw: list[shacl.RawResult], labels: Mapping[str, str], validator: str,
             lineage: Mapping[str, str] | None) -> ValidationReport:
-    """The report: results with labels and record lines (looked up only if there are any)."""
-    labels = _english_labels(triples) if raw else {}
+    """The report: results with the labels of their nodes and the lines of their records."""
     lineage = lineage or {}
     results = []
     for r in raw:
