@@ -250,7 +250,7 @@ def _oxigraph(data: list[ox.Triple], base: str, ntriples: bytes | None, canonica
         for row in rows:
             subject, label = row["s"], row["label"]
             if isinstance(subject, ox.NamedNode) and isinstance(label, ox.Literal):
-                labels[subject.value] = label.value
+                _keep_first(labels, subject.value, label.value)
     return raw, labels
 
 
@@ -283,12 +283,18 @@ def to_rdflib(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None) -
     return graph
 
 
+def _keep_first(labels: dict[str, str], node: str, label: str) -> None:
+    """Of several English labels (a violation in itself), show the first in code-point order."""
+    if node not in labels or label < labels[node]:
+        labels[node] = label
+
+
 def _english_labels(triples: Iterable[ox.Triple]) -> dict[str, str]:
     label = ox.NamedNode(RDFS + "label")
     out = {}
     for t in triples:
         if t.predicate == label and isinstance(t.object, ox.Literal) and t.object.language == "en":
-            out[iri(t.subject)] = t.object.value
+            _keep_first(out, iri(t.subject), t.object.value)
     return out
 
 
