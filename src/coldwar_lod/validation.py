@@ -267,7 +267,7 @@ def _report(raw: list[shacl.RawResult], labels: Mapping[str, str], validator: st
             focus_label=labels.get(r.focus) or labels.get(parent, ""),
             where=lineage.get(r.focus) or lineage.get(parent, "")))
     results.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.where, r.focus, r.path,
-                                r.source_shape))
+                                r.source_shape, r.component, r.value, r.message))
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms, results, validator)
 
