@@ -8,6 +8,7 @@ triples: preferred claims if any, else normal ones; deprecated claims never.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,6 +45,14 @@ _ALT = NamedNode(SKOS + "altLabel")
 _EXACT = NamedNode(SKOS + "exactMatch")
 _NOTE = NamedNode(SKOS + "editorialNote")
 _DERIVED = NamedNode(PROV + "wasDerivedFrom")
+_HAS_SOURCE = NamedNode(OA + "hasSource")
+_HAS_SELECTOR = NamedNode(OA + "hasSelector")
+_SELECTOR = NamedNode(OA + "TextPositionSelector")
+_START = NamedNode(OA + "start")
+_END = NamedNode(OA + "end")
+_SUBJECT = NamedNode(RDF + "subject")
+_PREDICATE = NamedNode(RDF + "predicate")
+_OBJECT = NamedNode(RDF + "object")
 
 _RANK_ORDER = {"preferred": 0, "normal": 1, "deprecated": 2}
 
@@ -77,7 +86,9 @@ class _Mapper:
         self.space = space
         self.out = Mapped()
         self.add = self.out.triples.add
-        self.t = space.term
+        # Terms and entity IRIs recur in every claim: make each NamedNode once.
+        self.t = functools.cache(space.term)
+        self._iris: dict[str, NamedNode] = {}
 
     def run(self) -> Mapped:
         for row in self.records.entities.values():
@@ -90,8 +101,11 @@ class _Mapper:
         return self.out
 
     def iri(self, slug: str) -> NamedNode:
-        row = self.records.entities[slug]
-        return self.space.instance(model.ENTITY_KINDS[row.kind], slug)
+        node = self._iris.get(slug)
+        if node is None:
+            row = self.records.entities[slug]
+            node = self._iris[slug] = self.space.instance(model.ENTITY_KINDS[row.kind], slug)
+        return node
 
     def entity(self, row: Row) -> None:
         node = self.iri(row.slug)
@@ -154,14 +168,12 @@ class _Mapper:
             add(Triple(node, _DERIVED, target))
             add(Triple(node, self.t("statedIn"), source))
             add(Triple(target, RDF_TYPE, self.t("Locator")))
-            add(Triple(target, NamedNode(OA + "hasSource"), source))
-            add(Triple(target, NamedNode(OA + "hasSelector"), selector))
+            add(Triple(target, _HAS_SOURCE, source))
+            add(Triple(target, _HAS_SELECTOR, selector))
             add(Triple(target, self.t("sha256"), Literal(source_row.get("sha256"))))
-            add(Triple(selector, RDF_TYPE, NamedNode(OA + "TextPositionSelector")))
-            add(Triple(selector, NamedNode(OA + "start"),
-                       Literal(str(loc.start), datatype=_XSD_INTEGER)))
-            add(Triple(selector, NamedNode(OA + "end"),
-                       Literal(str(loc.end), datatype=_XSD_INTEGER)))
+            add(Triple(selector, RDF_TYPE, _SELECTOR))
+            add(Triple(selector, _START, Literal(str(loc.start), datatype=_XSD_INTEGER)))
+            add(Triple(selector, _END, Literal(str(loc.end), datatype=_XSD_INTEGER)))
 
     def timespan(self, node: NamedNode, edtf: str, where: str) -> NamedNode:
         bounds = parse_edtf(edtf)
@@ -197,9 +209,9 @@ class _Mapper:
         add, t = self.add, self.t
         prop = model.CLAIM_PROPERTIES[row.get("property")]
         add(Triple(node, RDF_TYPE, t("Claim")))
-        add(Triple(node, NamedNode(RDF + "subject"), self.iri(row.get("subject"))))
-        add(Triple(node, NamedNode(RDF + "predicate"), t(prop.term)))
-        add(Triple(node, NamedNode(RDF + "object"), self.claim_object(row, node)))
+        add(Triple(node, _SUBJECT, self.iri(row.get("subject"))))
+        add(Triple(node, _PREDICATE, t(prop.term)))
+        add(Triple(node, _OBJECT, self.claim_object(row, node)))
         add(Triple(node, t("rank"), t(model.RANKS[row.get("rank") or "normal"])))
         if row.get("role"):
             add(Triple(node, t("role"), t(model.ROLES[row.get("role")])))

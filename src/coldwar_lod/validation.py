@@ -291,7 +291,7 @@ def _keep_first(labels: dict[str, str], node: str, label: str) -> None:
 
 def _english_labels(triples: Iterable[ox.Triple]) -> dict[str, str]:
     label = ox.NamedNode(RDFS + "label")
-    out = {}
+    out: dict[str, str] = {}
     for t in triples:
         if t.predicate == label and isinstance(t.object, ox.Literal) and t.object.language == "en":
             _keep_first(out, iri(t.subject), t.object.value)
