@@ -169,9 +169,10 @@ def _node_lines(triples: Sequence[ox.Triple],
 
     One pass, with little work per triple: reading a term of a pyoxigraph triple makes a new
     Python object, so each term is read once, and the JSON of repeated terms (predicates,
-    object IRIs, classes, datatypes) is made once and kept in dicts keyed by the term. A node
-    is written out as soon as its subject's triples end, so the objects that stay alive while
-    the pass runs are strings (which the garbage collector does not look at).
+    object IRIs, classes, datatypes) is made once and kept in dicts keyed by the term (object
+    IRIs by their string). A node is written out as soon as its subject's triples end, so
+    what stays alive while the pass runs is mostly strings, which the garbage collector does
+    not look at.
     """
     # predicate -> its key in a node object, as JSON followed by ": "
     keys: dict[ox.NamedNode, str] = {RDF_TYPE: _key(compact(RDF_TYPE.value))}
@@ -179,8 +180,9 @@ def _node_lines(triples: Sequence[ox.Triple],
     class_key = _key("@type")
     # class IRI -> compact IRI, as JSON
     classes: dict[ox.NamedNode, str] = {}
-    # object (IRI or literal) -> its value in a node object, as JSON
-    objects: dict[ox.NamedNode | ox.Literal, str] = {}
+    # object IRI -> {"@id": compact IRI}, as JSON (keyed by the IRI's string: terms kept
+    # alive would make the garbage collector run, and look at every triple, each time)
+    refs: dict[str, str] = {}
     # datatype -> the end of a value object ``, "@type": "xsd:date"}``, or "" for xsd:string,
     # or _LANGUAGE for language-tagged strings
     datatypes: dict[ox.NamedNode, str] = {
@@ -191,8 +193,8 @@ def _node_lines(triples: Sequence[ox.Triple],
     named_node, literal, string = ox.NamedNode, ox.Literal, encode_basestring
     lines: list[str] = []
     seen: set[str] = set()
-    # the current node: its keys (as JSON + ": ") -> values (as JSON), "@id" first
-    node: dict[str, list[str]] = {}
+    # the current node: its keys (as JSON + ": ") -> its value or values (as JSON), "@id" first
+    node: dict[str, str | list[str]] = {}
     subject: object = None
     for s, p, o in triples:
         if s != subject:
@@ -203,40 +205,40 @@ def _node_lines(triples: Sequence[ox.Triple],
             if name in seen:
                 return None
             seen.add(name)
-            node = {_ID_KEY: [string(compact(name))]}
+            node = {_ID_KEY: string(compact(name))}
         key = keys.get(p)
         if key is None:
             key = keys[p] = _key(compact(p.value))
-        if key is type_key and type(o) is named_node:
-            key = class_key
-            value = classes.get(o)
-            if value is None:
-                value = classes[o] = string(compact(o.value))
-        else:
-            value = objects.get(o)
-            if value is None:
-                kind = type(o)
-                if kind is named_node:
-                    value = f'{{"@id": {string(compact(o.value))}}}'
-                elif kind is literal:
-                    datatype = o.datatype
-                    end = datatypes.get(datatype)
-                    if end is None:
-                        end = datatypes[datatype] = (
-                            f', "@type": {string(compact(datatype.value))}}}')
-                    if not end:
-                        value = string(o.value)
-                    elif end is _LANGUAGE:
-                        value = (f'{{"@value": {string(o.value)}, '
-                                 f'"@language": {string(o.language)}}}')
-                    else:
-                        value = f'{{"@value": {string(o.value)}{end}'
-                else:  # pragma: no cover - the mapper mints no blank nodes
-                    raise TypeError(f"unexpected term {o!r}")
-                objects[o] = value
+        kind = type(o)
+        if kind is named_node:
+            if key is type_key:
+                key = class_key
+                value = classes.get(o)
+                if value is None:
+                    value = classes[o] = string(compact(o.value))
+            else:
+                target = o.value
+                value = refs.get(target)
+                if value is None:
+                    value = refs[target] = f'{{"@id": {string(compact(target))}}}'
+        elif kind is literal:
+            datatype = o.datatype
+            end = datatypes.get(datatype)
+            if end is None:
+                end = datatypes[datatype] = f', "@type": {string(compact(datatype.value))}}}'
+            if not end:
+                value = string(o.value)
+            elif end is _LANGUAGE:
+                value = f'{{"@value": {string(o.value)}, "@language": {string(o.language)}}}'
+            else:
+                value = f'{{"@value": {string(o.value)}{end}'
+        else:  # pragma: no cover - the mapper mints no blank nodes
+            raise TypeError(f"unexpected term {o!r}")
         values = node.get(key)
         if values is None:
-            node[key] = [value]
+            node[key] = value
+        elif isinstance(values, str):
+            node[key] = [values, value]
         else:
             values.append(value)
     if node:
@@ -244,9 +246,9 @@ def _node_lines(triples: Sequence[ox.Triple],
     return lines
 
 
-def _node_json(node: dict[str, list[str]]) -> str:
+def _node_json(node: dict[str, str | list[str]]) -> str:
     """A node object as JSON, from its keys and values as JSON."""
-    return "{" + ", ".join([key + values[0] if len(values) == 1
+    return "{" + ", ".join([key + values if isinstance(values, str)
                             else f"{key}[{', '.join(values)}]"
                             for key, values in node.items()]) + "}"
 
@@ -260,27 +262,19 @@ def _compactor(space: IriSpace) -> Callable[[str], str]:
     """A function turning an IRI into a compact IRI ``prefix:name`` (or the IRI itself).
 
     The longest namespace ending at a ``#`` wins, then the longest ending at a ``/``; a local
-    name may not be empty or start with ``/``. Results are cached.
+    name may not be empty or start with ``/``. (Not cached: the callers keep what they reuse.)
     """
     namespaces = {ns: name for name, ns in space.prefixes().items()}
-    cache: dict[str, str] = {}
 
     def compact(value: str) -> str:
-        found = cache.get(value)
-        if found is None:
-            found = value
-            for sep in ("#", "/"):
-                cut = value.rfind(sep) + 1
-                while cut > 0:
-                    name = namespaces.get(value[:cut])
-                    if name is not None and cut < len(value) and value[cut] != "/":
-                        found = f"{name}:{value[cut:]}"
-                        break
-                    cut = value.rfind(sep, 0, cut - 1) + 1
-                if found is not value:
-                    break
-            cache[value] = found
-        return found
+        for sep in ("#", "/"):
+            cut = value.rfind(sep) + 1
+            while cut > 0:
+                name = namespaces.get(value[:cut])
+                if name is not None and cut < len(value) and value[cut] != "/":
+                    return f"{name}:{value[cut:]}"
+                cut = value.rfind(sep, 0, cut - 1) + 1
+        return value
 
     return compact
 

@@ -91,14 +91,13 @@ def describe(
             add(ds, VOID + "exampleResource", node)
     for source in stats.sources:
         add(ds, PROV + "wasDerivedFrom", NamedNode(source))
-    links = stats.links
     linkset = NamedNode(f"{ds.value}#wikidata-links")
     add(ds, VOID + "subset", linkset)
     out.append(Triple(linkset, RDF_TYPE, NamedNode(VOID + "Linkset")))
     add(linkset, VOID + "linkPredicate", NamedNode(SKOS + "exactMatch"))
     add(linkset, VOID + "subjectsTarget", ds)
     add(linkset, VOID + "objectsTarget", NamedNode("http://www.wikidata.org/"))
-    add(linkset, VOID + "triples", num(links))
+    add(linkset, VOID + "triples", num(stats.links))
     for name, (media_type, content) in sorted(dumps.items()):
         url = NamedNode(space.base + "dist/" + name)
         dist = NamedNode(f"{ds.value}#dist-{name}")
@@ -120,6 +119,8 @@ def describe(
 
 @dataclass(slots=True)
 class _Statistics:
+    """What :func:`describe` counts in the data."""
+
     subjects: set[str]  # the distinct subjects
     properties: int  # the number of distinct predicates
     entities: int  # subjects with a type and without a fragment
@@ -134,10 +135,12 @@ _OTHER, _TYPE, _MATCH = 0, 1, 2
 def _statistics(triples: Sequence[Triple], source: NamedNode) -> _Statistics:
     """The statistics of the data, in one pass over the triples.
 
-    Reading a term of a pyoxigraph triple makes a new Python object, so each term is read
-    once, and what a predicate is (rdf:type, skos:exactMatch or another) is kept in a dict
-    keyed by the predicate. A subject is looked at only when it differs from the last
-    triple's (sorted triples are grouped by subject; other orders give the same result).
+    Reading a term of a pyoxigraph triple makes a new Python object, so each term is read at
+    most once, the object only for rdf:type and skos:exactMatch; what a predicate is (one of
+    these or another) is kept in a dict keyed by the predicate. A subject's IRI is read only
+    when it differs from the last triple's subject (sorted triples are grouped by subject;
+    other orders give the same result). The sets hold strings, not terms: terms kept alive
+    would make the garbage collector run, and look at every triple, each time.
     """
     subjects: set[str] = set()
     entities: set[str] = set()
@@ -150,18 +153,21 @@ def _statistics(triples: Sequence[Triple], source: NamedNode) -> _Statistics:
     subject: object = None
     name = ""
     plain = False  # the subject's IRI has no fragment
-    for s, p, o in triples:
+    for t in triples:
+        s = t.subject
         if s != subject:
             subject = s
             name = iri(s)
             subjects.add(name)
             plain = "#" not in name
+        p = t.predicate
         role = roles.get(p)
         if role is None:
             role = roles[p] = (_TYPE if p == RDF_TYPE
                                else _MATCH if p.value == exact_match else _OTHER)
         if role == _OTHER:
             continue
+        o = t.object
         if role == _TYPE:
             if plain:
                 entities.add(name)

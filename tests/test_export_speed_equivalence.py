@@ -1,0 +1,160 @@
+"""The one-pass JSON-LD writer and VoID statistics give what the plain versions gave.
+
+The plain versions below are the earlier code (a dict per node, ``json.dumps`` per node, one
+pass over the triples per statistic); the fast code must match them byte for byte, for sorted
+triples, for triples in any order, and for the corner cases the data does not have.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import pyoxigraph as ox
+import pytest
+
+from coldwar_lod import export, void
+from coldwar_lod.namespaces import RDF, RDF_TYPE, SKOS, WD, XSD, IriSpace, iri
+from coldwar_lod.pipeline import Build
+
+
+def plain_jsonld(triples: Iterable[ox.Triple], space: IriSpace) -> bytes:
+    ctx = export.context(space)["@context"]
+    compact = export._compactor(space)  # unchanged by the one-pass writer
+
+    def append(node: dict[str, object], key: str, value: object) -> None:
+        if key not in node:
+            node[key] = value
+        elif isinstance(node[key], list):
+            node[key].append(value)  # type: ignore[attr-defined]
+        else:
+            node[key] = [node[key], value]
+
+    nodes: dict[str, dict[str, object]] = {}
+    for t in triples:
+        subject = iri(t.subject)
+        node = nodes.setdefault(subject, {"@id": compact(subject)})
+        obj = t.object
+        if t.predicate == RDF_TYPE and isinstance(obj, ox.NamedNode):
+            append(node, "@type", compact(obj.value))
+            continue
+        value: object
+        if isinstance(obj, ox.NamedNode):
+            value = {"@id": compact(obj.value)}
+        elif isinstance(obj, ox.Literal):
+            if obj.language:
+                value = {"@value": obj.value, "@language": obj.language}
+            elif obj.datatype.value == XSD + "string":
+                value = obj.value
+            else:
+                value = {"@value": obj.value, "@type": compact(obj.datatype.value)}
+        else:
+            raise TypeError(obj)
+        append(node, compact(t.predicate.value), value)
+    head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=1)[:-2]
+    body = ",\n".join(json.dumps(n, ensure_ascii=False) for n in nodes.values())
+    return f'{head},\n "@graph": [\n{body}\n]}}\n'.encode()
+
+
+def plain_statistics(triples: Sequence[ox.Triple], space: IriSpace) -> dict[str, object]:
+    subjects = {iri(t.subject) for t in triples}
+    return {
+        "subjects": subjects,
+        "properties": len({t.predicate.value for t in triples}),
+        "entities": len({iri(t.subject) for t in triples
+                         if t.predicate == RDF_TYPE and "#" not in iri(t.subject)}),
+        "classes": dict(Counter(t.object.value for t in triples
+                                if t.predicate == RDF_TYPE
+                                and isinstance(t.object, ox.NamedNode))),
+        "sources": [iri(t.subject) for t in triples
+                    if t.predicate == RDF_TYPE and t.object == space.term("Source")],
+        "links": sum(1 for t in triples if t.predicate.value == SKOS + "exactMatch"
+                     and isinstance(t.object, ox.NamedNode)
+                     and t.object.value.startswith(WD)),
+    }
+
+
+def fast_statistics(triples: Sequence[ox.Triple], space: IriSpace) -> dict[str, object]:
+    stats = void._statistics(triples, space.term("Source"))
+    return {"subjects": stats.subjects, "properties": stats.properties,
+            "entities": stats.entities, "classes": stats.classes, "sources": stats.sources,
+            "links": stats.links}
+
+
+def orders(triples: list[ox.Triple]) -> dict[str, list[ox.Triple]]:
+    shuffled = list(triples)
+    random.Random(1968).shuffle(shuffled)
+    return {"sorted": triples, "reversed": triples[::-1], "shuffled": shuffled}
+
+
+@pytest.mark.parametrize("order", ["sorted", "reversed", "shuffled"])
+def test_jsonld_is_the_plain_writers(built: Build, order: str) -> None:
+    triples = orders(built.triples)[order]
+    assert export.jsonld(triples, built.space) == plain_jsonld(triples, built.space)
+
+
+@pytest.mark.parametrize("order", ["sorted", "reversed", "shuffled"])
+def test_void_statistics_are_the_plain_ones(built: Build, order: str) -> None:
+    triples = orders(built.triples)[order]
+    assert fast_statistics(triples, built.space) == plain_statistics(triples, built.space)
+
+
+def test_void_describe_is_unchanged_by_order(built: Build) -> None:
+    dumps = {"coldwar-lod.ttl": ("text/turtle", b"x")}
+    shuffled = orders(built.triples)["shuffled"]
+    assert (set(void.describe(shuffled, built.space, dumps))
+            == set(void.describe(built.triples, built.space, dumps)))
+
+
+def corner_cases(space: IriSpace) -> list[ox.Triple]:
+    n = ox.NamedNode
+    a = space.instance("event", "a")
+    b = space.instance("claim", "b", "timespan")
+    p, q = space.term("p"), n(SKOS + "exactMatch")
+    return [
+        ox.Triple(a, RDF_TYPE, space.term("Event")),
+        ox.Triple(a, RDF_TYPE, ox.Literal("not a class")),  # stays under "rdf:type"
+        ox.Triple(a, p, ox.Literal('quote " backslash \\ tab \t nl \n \x01 é 𝄞 \u2028')),
+        ox.Triple(a, p, ox.Literal("en", language="en")),
+        ox.Triple(a, p, ox.Literal("rtl", language="ar", direction=ox.BaseDirection.RTL)),
+        ox.Triple(a, p, ox.Literal("1968", datatype=n(XSD + "gYear"))),
+        ox.Triple(a, p, ox.Literal("x", datatype=n("http://example.org/unprefixed#dt"))),
+        ox.Triple(a, p, ox.Literal("y", datatype=n(RDF + "HTML"))),
+        ox.Triple(a, q, n(WD + "Q1")),
+        ox.Triple(a, q, n("http://example.org/other")),
+        ox.Triple(a, p, n(space.ids + "event//slash")),  # local name would start with "/"
+        ox.Triple(b, RDF_TYPE, space.term("Source")),
+        ox.Triple(b, p, a),
+        ox.Triple(a, space.term("r"), b),  # a's triples are not together
+        ox.Triple(a, p, a),  # p again, after r
+        ox.Triple(n("http://example.org/plain"), n("http://example.org/p"), a),
+        ox.Triple(a, RDF_TYPE, space.term("Source")),
+    ]
+
+
+def test_corner_cases() -> None:
+    space = IriSpace.from_base("https://example.org/cw/")
+    triples = corner_cases(space)
+    for order in orders(triples).values():
+        assert export.jsonld(order, space) == plain_jsonld(order, space)
+        assert export.jsonld(iter(order), space) == plain_jsonld(order, space)
+        assert fast_statistics(order, space) == plain_statistics(order, space)
+
+
+def test_empty() -> None:
+    space = IriSpace.from_base()
+    assert export.jsonld([], space) == plain_jsonld([], space)
+    assert fast_statistics([], space) == plain_statistics([], space)
+
+
+def test_blank_nodes_are_refused() -> None:
+    space = IriSpace.from_base()
+    a = space.instance("event", "a")
+    with pytest.raises(TypeError):
+        export.jsonld([ox.Triple(ox.BlankNode(), RDF_TYPE, a)], space)
+    with pytest.raises(TypeError):
+        export.jsonld([ox.Triple(a, RDF_TYPE, ox.BlankNode())], space)
+    with pytest.raises(TypeError):
+        void._statistics([ox.Triple(ox.BlankNode(), RDF_TYPE, a)], space.term("Source"))
