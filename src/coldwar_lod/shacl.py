@@ -532,10 +532,11 @@ def non_canonical_literals(triples: Iterable[ox.Triple]) -> list[ox.Literal]:
     return sorted((lit for lit in candidates if lit not in kept), key=str)
 
 
-def load(ntriples: bytes) -> ox.Store:
-    """An in-memory store holding N-Triples data in its default graph."""
+def load(*ntriples: bytes) -> ox.Store:
+    """An in-memory store holding N-Triples documents in its default graph."""
     store = ox.Store()
-    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    for document in ntriples:  # one after the other: no copy of them all in one buffer
+        store.bulk_load(document, format=ox.RdfFormat.N_TRIPLES)
     return store
 
 

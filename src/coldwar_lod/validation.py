@@ -237,7 +237,7 @@ def _oxigraph(data: list[ox.Triple], base: str, ntriples: bytes | None, canonica
         from .export import to_bytes
 
         ntriples = to_bytes(data, ox.RdfFormat.N_TRIPLES)
-    store = shacl.load(ntriples + ontology_ntriples(base))
+    store = shacl.load(ntriples, ontology_ntriples(base))
     raw = shacl.run(checks, store)
     nodes = {n for r in raw if not r.focus.startswith(('"', "_:"))
              for n in (r.focus, r.focus.split("#", 1)[0])}
