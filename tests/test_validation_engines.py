@@ -114,3 +114,20 @@ def test_reports_read_the_same_whatever_the_engine(path: Path, built: Build) -> 
     assert texts[0][0].endswith("[oxigraph]") and texts[1][0].endswith("[turbo]")
     assert texts[0][1:] == texts[1][1:]
     assert any(line.startswith("  node:  ") for line in texts[0])
+
+
+@pytest.mark.parametrize("drop_every", [0, 40], ids=["as built", "every 40th triple dropped"])
+def test_validation_in_a_child_process_gives_the_same_report(built: Build,
+                                                              drop_every: int) -> None:
+    """Large builds validate in ``python -m coldwar_lod._validator`` beside the rendering."""
+    from coldwar_lod.pipeline import validate_and_render
+
+    triples = [t for i, t in enumerate(built.triples)
+               if not drop_every or i % drop_every != drop_every - 1]
+    build = Build(built.space, built.records, triples, built.lineage)
+    here, files = validate_and_render(build, separate=False)
+    child, child_files = validate_and_render(build, separate=True)
+    assert child.text(build.space.prefixes()) == here.text(build.space.prefixes())
+    assert child_files == files
+    assert here.conforms is (drop_every == 0)
+    assert len(here.violations) > 100 if drop_every else not here.violations

@@ -29,6 +29,7 @@ from .validation import (
     ValidationReport,
     merged_shapes_bytes,
     ontology_bytes,
+    report_from_outcome,
     validate_triples,
 )
 
@@ -135,22 +136,51 @@ def dataset_files(result: Build) -> dict[str, bytes]:
     return files
 
 
-def validate_and_render(result: Build, validator: str = "oxigraph"
-                        ) -> tuple[ValidationReport, dict[str, bytes]]:
-    """Validate a build and render its files (:func:`dataset_files`) at the same time.
+#: From this many triples, ``validate_and_render`` validates in a child process.
+SEPARATE_PROCESS_FROM = 200_000
 
-    The ``oxigraph`` engine releases the GIL while it loads its store and runs its queries, so
-    it validates on a thread while this one renders the files; the other engines hold the GIL
-    and run first. The files are rendered even if the data does not conform (nothing is
-    written here).
+
+def validate_and_render(result: Build, validator: str = "oxigraph",
+                        separate: bool | None = None) -> tuple[ValidationReport, dict[str, bytes]]:
+    """Validate a build and render its files (:func:`dataset_files`); what ``build`` runs.
+
+    With the ``oxigraph`` engine and a large build (``separate``: by default from
+    :data:`SEPARATE_PROCESS_FROM` triples), the validation runs in a child process
+    (``python -m coldwar_lod._validator``) while this one renders the files: the two use
+    both cores, where threads would wait for each other's GIL. Otherwise one after the other.
+    The files are rendered even if the data does not conform (nothing is written here).
+
+    :raises RuntimeError: if the child process fails (its error output is in the message).
     """
-    if validator != "oxigraph":
+    if separate is None:
+        separate = len(result.triples) >= SEPARATE_PROCESS_FROM
+    if validator != "oxigraph" or not separate:
         return validate(result, validator), dataset_files(result)
-    result.ntriples()  # shared by both; made before the thread starts
+    import subprocess
+    import sys
+
+    from ._validator import decode
+
+    # Started first, so that its imports overlap with making the N-Triples here.
+    child = subprocess.Popen([sys.executable, "-m", "coldwar_lod._validator", result.space.base],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        report = pool.submit(validate, result, validator)
-        files = dataset_files(result)
-        return report.result(), files
+        try:
+            exchange = pool.submit(child.communicate, result.ntriples())
+            files = dataset_files(result)
+            out, err = exchange.result()
+        except BaseException:
+            child.kill()
+            child.wait()
+            raise
+    if child.returncode != 0:
+        raise RuntimeError(f"the validation process failed (exit {child.returncode}): "
+                           f"{err.decode(errors='replace')[-2000:]}")
+    outcome = decode(out)
+    if isinstance(outcome, str):  # the engine stepped aside: validate here, with turbo
+        return validate(result, validator), files
+    return report_from_outcome(outcome, result.lineage), files
 
 
 def write_dataset(result: Build, out: Path | str,

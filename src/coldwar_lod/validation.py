@@ -189,11 +189,10 @@ def validate_triples(
     data = triples if isinstance(triples, list) else list(triples)
     note = ""
     if validator == "oxigraph":
-        raw_or_note = _oxigraph(data, space.base, ntriples, canonical)
-        if not isinstance(raw_or_note, str):
-            raw, labels = raw_or_note
-            return _report(raw, labels, validator, lineage)
-        validator, note = "turbo", f"oxigraph engine not used: {raw_or_note}"
+        outcome = oxigraph_outcome(data, space.base, ntriples, canonical)
+        if not isinstance(outcome, str):
+            return report_from_outcome(outcome, lineage)
+        validator, note = "turbo", f"oxigraph engine not used: {outcome}"
     import rdflib
 
     report_graph: rdflib.Graph
@@ -220,10 +219,17 @@ def validate_triples(
     return report
 
 
-def _oxigraph(data: list[ox.Triple], base: str, ntriples: bytes | None, canonical: bool
-              ) -> tuple[list[shacl.RawResult], dict[str, str]] | str:
+#: What the oxigraph engine found: the results and the English labels of their focus nodes.
+Outcome = tuple[list[shacl.RawResult], dict[str, str]]
+
+
+def oxigraph_outcome(data: list[ox.Triple], base: str, ntriples: bytes | None, canonical: bool
+                     ) -> Outcome | str:
     """The oxigraph engine's results and the English labels of their focus nodes, or why it
-    cannot validate this data with these shapes."""
+    cannot validate this data with these shapes (then the caller uses turbo).
+
+    :param data: the triples (looked at only if not ``canonical`` or without ``ntriples``).
+    """
     try:
         checks = shacl.compile_shapes(merged_shapes_bytes(base))
     except shacl.UnsupportedShapesError as exc:
@@ -252,6 +258,12 @@ def _oxigraph(data: list[ox.Triple], base: str, ntriples: bytes | None, canonica
             if isinstance(subject, ox.NamedNode) and isinstance(label, ox.Literal):
                 _keep_first(labels, subject.value, label.value)
     return raw, labels
+
+
+def report_from_outcome(outcome: Outcome, lineage: Mapping[str, str] | None = None
+                        ) -> ValidationReport:
+    """The report of an :data:`Outcome` of the oxigraph engine."""
+    return _report(*outcome, "oxigraph", lineage)
 
 
 def _report(raw: list[shacl.RawResult], labels: Mapping[str, str], validator: str,
