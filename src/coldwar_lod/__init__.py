@@ -12,20 +12,43 @@ it::
     True
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
 from .errors import ColdwarError, EndpointError, InputError, InputErrors, QueryError
 from .pipeline import Build, build, build_graph, validate, write_dataset
-from .query import NamedQuery, QueryResult, load_query, run_query, shipped_queries
-from .store import Endpoint, LoadReport, load_store
 from .validation import ValidationReport, ValidationResult
-from .wikidata import (
-    Comparison,
-    ComparisonReport,
-    LinkCheck,
-    LinkReport,
-    check_links,
-    compare_with_wikidata,
-    wikidata_endpoint,
-)
+
+if TYPE_CHECKING:
+    from .query import NamedQuery, QueryResult, load_query, run_query, shipped_queries
+    from .store import Endpoint, LoadReport, load_store
+    from .wikidata import (
+        Comparison,
+        ComparisonReport,
+        LinkCheck,
+        LinkReport,
+        check_links,
+        compare_with_wikidata,
+        wikidata_endpoint,
+    )
+
+#: Imported on first use (PEP 562), so that ``coldwar-lod build`` starts fast.
+_LAZY = {name: module for module, names in {
+    "query": ("NamedQuery", "QueryResult", "load_query", "run_query", "shipped_queries"),
+    "store": ("Endpoint", "LoadReport", "load_store"),
+    "wikidata": ("Comparison", "ComparisonReport", "LinkCheck", "LinkReport", "check_links",
+                 "compare_with_wikidata", "wikidata_endpoint"),
+}.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'coldwar_lod' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "Build",
@@ -44,6 +67,7 @@ __all__ = [
     "QueryResult",
     "ValidationReport",
     "ValidationResult",
+    "__version__",
     "build",
     "build_graph",
     "check_links",
