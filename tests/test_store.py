@@ -1,5 +1,6 @@
 """Loading a real Oxigraph server: three named graphs, verified counts, all-or-nothing replace,
-fallbacks for stores without GSP or MOVE, retries, credentials, and clear failures.
+reloads that write only the differences, fallbacks for stores without GSP, retries,
+credentials, and clear failures.
 
 Tests of what a user sees after a load (contents, failures, interruption) run against a
 persistent (RocksDB) store; tests of the load's mechanics use an in-memory one, which is faster.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import dataclasses
 import shutil
 import signal
 import subprocess
@@ -24,6 +26,7 @@ from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
 import coldwar_lod
+import coldwar_lod.store
 from coldwar_lod.cli import main
 from coldwar_lod.errors import EXIT_ENDPOINT, EXIT_INPUT, EndpointError, InputError
 from coldwar_lod.pipeline import Build
@@ -33,13 +36,14 @@ from coldwar_lod.store import (
     ENV_USER,
     Endpoint,
     chunks,
+    count_graphs,
     dataset_graphs,
     derive_urls,
     load_store,
 )
 
 from .conftest import DATA, ROOT
-from .server import Delay, Fail, OxigraphServer, Proxy, Seen, free_port, oxigraph
+from .server import Delay, Drop, Fail, OxigraphServer, Proxy, Seen, free_port, oxigraph
 
 pytestmark = pytest.mark.server
 
@@ -76,8 +80,28 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return coldwar_lod.build(folder)
 
 
+@pytest.fixture(scope="module")
+def older(built: Build) -> Build:
+    """An older version of the dataset, half the size: a reload has much to write."""
+    return dataclasses.replace(built, triples=built.triples[::2])
+
+
 def expected(build: Build) -> dict[str, int]:
     return {g.iri: len(g.triples) for g in dataset_graphs(build)}
+
+
+def targets(server: OxigraphServer) -> dict[str, int]:
+    """The graphs of the store without the temporary ones."""
+    return {g: n for g, n in server.graphs().items() if ".load-" not in g}
+
+
+def shapes_intact(server: OxigraphServer, build: Build) -> bool:
+    """Whether the store's shapes graph, blank nodes and lists included, is the build's."""
+    held = rdflib.Graph().parse(data="\n".join(server.dump(BASE + "graph/shapes")), format="nt")
+    local = dataset_graphs(build)[2]
+    mine = rdflib.Graph().parse(data=ox.serialize(local.triples, format=ox.RdfFormat.N_TRIPLES)
+                                .decode(), format="nt")
+    return bool(isomorphic(held, mine))
 
 
 def nt_lines(build: Build) -> list[str]:
@@ -94,6 +118,11 @@ def gsp_post(seen: Seen) -> bool:
     return seen.method == "POST" and seen.path.startswith("/store")
 
 
+def swap(seen: Seen) -> bool:
+    """The one update request that writes the targets (it also writes the load's receipt)."""
+    return seen.path.startswith("/update") and "INSERT DATA" in seen.text and "-done>" in seen.text
+
+
 # Loading ----------------------------------------------------------------------------------------
 
 
@@ -103,15 +132,10 @@ def test_load_puts_data_ontology_and_shapes_in_named_graphs(built: Build,
     assert server.graphs() == expected(built)  # exactly three graphs: no temporary ones left
     assert set(report.after) == {DATA_GRAPH, BASE + "graph/ontology", BASE + "graph/shapes"}
     assert report.before == dict.fromkeys(report.after, 0)
-    assert (report.method, report.swap) == ("gsp", "move")
+    assert (report.method, report.swap) == ("gsp", "whole")
     assert server.dump(DATA_GRAPH) == nt_lines(built)
     # the shapes, blank nodes and lists included, arrive intact
-    shapes = rdflib.Graph().parse(data="\n".join(server.dump(BASE + "graph/shapes")),
-                                  format="nt")
-    local = dataset_graphs(built)[2]
-    mine = rdflib.Graph().parse(data=ox.serialize(local.triples, format=ox.RdfFormat.N_TRIPLES)
-                                .decode(), format="nt")
-    assert isomorphic(shapes, mine)
+    assert shapes_intact(server, built)
 
 
 def test_load_command_reports_and_refuses_to_overwrite(server: OxigraphServer,
@@ -136,6 +160,48 @@ def test_replace_swaps_in_the_new_version(built: Build, edited: Build,
     assert report.before == expected(built) and report.after == expected(edited)
     assert server.dump(DATA_GRAPH) == nt_lines(edited) != nt_lines(built)
     assert server.graphs() == expected(edited)
+    assert shapes_intact(server, edited)
+
+
+def test_reload_writes_only_the_changes(built: Build, edited: Build,
+                                        server: OxigraphServer) -> None:
+    load_store(built, server.url)
+    lines: list[str] = []
+    with Proxy(server.url) as proxy:
+        report = load_store(edited, proxy.url, replace=True, progress=lines.append)
+    assert report.swap == "diff"
+    # one description changed: one triple out, one in; the ontology did not change at all
+    assert (report.added[DATA_GRAPH], report.removed[DATA_GRAPH]) == (1, 1)
+    assert (report.added[BASE + "graph/ontology"], report.removed[BASE + "graph/ontology"]) == \
+        (0, 0)
+    assert "  data: 1 triples to add, 1 to remove" in lines
+    # the data went over the wire once, read back; what was sent is the two changed triples
+    # (and the shapes' blank-node triples, which no request can name: those are replaced)
+    staged = [s for s in proxy.seen if gsp_post(s) and "graph%2Fdata.load-" in s.path]
+    assert [len(s.body.splitlines()) for s in staged] == [1, 1]
+    assert "A description changed for the second version." in staged[0].text
+    assert sum(1 for s in proxy.seen if swap(s)) == 1
+    assert server.dump(DATA_GRAPH) == nt_lines(edited)
+    assert server.graphs() == expected(edited)  # temporary graphs and receipt dropped
+    assert shapes_intact(server, edited)
+    # reloading the same version again changes nothing
+    again = load_store(edited, server.url, replace=True)
+    assert again.added[DATA_GRAPH] == again.removed[DATA_GRAPH] == 0
+    assert server.dump(DATA_GRAPH) == nt_lines(edited) and shapes_intact(server, edited)
+
+
+def test_reload_after_a_big_change_replaces_the_graph_whole(
+        built: Build, memory_server: OxigraphServer) -> None:
+    other = coldwar_lod.build(DATA, "https://example.org/cw/")  # every IRI differs
+    load_store(other, memory_server.url, graph=DATA_GRAPH)
+    lines: list[str] = []
+    report = load_store(built, memory_server.url, replace=True, progress=lines.append)
+    assert any(line.startswith("  data: ") and "replacing it whole" in line for line in lines)
+    assert report.added[DATA_GRAPH] == len(built.triples)
+    assert memory_server.dump(DATA_GRAPH) == nt_lines(built)
+    # (the other version's ontology and shapes live under its own base, and stay)
+    theirs = {g: n for g, n in expected(other).items() if not g.endswith("/graph/data")}
+    assert memory_server.graphs() == {**theirs, **expected(built)}
 
 
 def test_data_graph_can_be_moved(built: Build, memory_server: OxigraphServer) -> None:
@@ -153,7 +219,7 @@ def test_data_graph_can_be_moved(built: Build, memory_server: OxigraphServer) ->
 def test_failed_swap_leaves_previous_graphs_intact(built: Build, edited: Build,
                                                   server: OxigraphServer) -> None:
     load_store(built, server.url)
-    rule = lambda seen: Fail(500, "storage exploded") if "MOVE <" in seen.text else None  # noqa: E731
+    rule = lambda seen: Fail(500, "storage exploded") if swap(seen) else None  # noqa: E731
     with Proxy(server.url, rule) as proxy, pytest.raises(EndpointError) as caught:
         load_store(edited, proxy.url, replace=True)
     assert "HTTP 500): storage exploded" in str(caught.value)
@@ -162,9 +228,61 @@ def test_failed_swap_leaves_previous_graphs_intact(built: Build, edited: Build,
     assert server.graphs() == expected(built)  # temporary graphs dropped again
 
 
-def test_failure_half_way_through_the_upload(built: Build, edited: Build,
-                                             server: OxigraphServer) -> None:
+def test_dropped_swap_request_is_not_resent(built: Build, edited: Build,
+                                            server: OxigraphServer) -> None:
     load_store(built, server.url)
+    rule = lambda seen: Drop() if swap(seen) else None  # noqa: E731
+    with Proxy(server.url, rule) as proxy, pytest.raises(EndpointError) as caught:
+        load_store(edited, proxy.url, replace=True)
+    assert "closed the connection without answering" in str(caught.value)
+    assert "the previous graphs are unchanged" in str(caught.value)
+    assert sum(1 for s in proxy.seen if swap(s)) == 1  # an update is never re-sent blindly
+    assert server.dump(DATA_GRAPH) == nt_lines(built)
+    assert server.graphs() == expected(built)
+
+
+def test_swap_applied_but_its_answer_lost(built: Build, edited: Build,
+                                          server: OxigraphServer) -> None:
+    load_store(built, server.url)
+
+    def rule(seen: Seen) -> Drop | None:
+        if swap(seen):  # the store applies the update, but its answer never arrives
+            proxy.forward(seen.method, seen.path, seen.headers, seen.body)
+            return Drop()
+        return None
+
+    with Proxy(server.url, rule) as proxy:
+        report = load_store(edited, proxy.url, replace=True)
+    # the load's receipt in the store shows that the update was applied
+    assert report.after == expected(edited)
+    assert server.dump(DATA_GRAPH) == nt_lines(edited)
+    assert server.graphs() == expected(edited)
+
+
+def test_swap_timing_out_leaves_the_store_all_old_or_all_new(
+        built: Build, edited: Build, server: OxigraphServer,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    load_store(built, server.url)
+    monkeypatch.setattr(coldwar_lod.store, "SWAP_TIMEOUT", 0.5)
+    rule = lambda seen: Delay(2) if swap(seen) else None  # noqa: E731
+    lines: list[str] = []
+    with Proxy(server.url, rule) as proxy, pytest.raises(EndpointError) as caught:
+        load_store(edited, Endpoint.from_url(proxy.url, timeout=0.5), replace=True,
+                   progress=lines.append)
+    assert "/update timed out after 0.5 s" in str(caught.value)
+    assert "the store may still be replacing the graphs" in str(caught.value)
+    # its sources are left to the update, which arrives late and replaces every graph
+    assert any("left the temporary graph(s)" in line for line in lines)
+    deadline = time.monotonic() + 20
+    while not any(g.endswith("-done") for g in server.graphs()) and time.monotonic() < deadline:
+        time.sleep(0.1)  # the receipt: the update was applied
+    assert server.dump(DATA_GRAPH) == nt_lines(edited)
+    assert targets(server) == expected(edited) and shapes_intact(server, edited)
+
+
+def test_failure_half_way_through_the_upload(older: Build, server: OxigraphServer) -> None:
+    load_store(older, server.url)
+    before = server.dump(DATA_GRAPH)
 
     def rule(seen: Seen) -> Fail | None:
         posts = sum(1 for s in proxy.seen if gsp_post(s))
@@ -175,13 +293,13 @@ def test_failure_half_way_through_the_upload(built: Build, edited: Build,
     assert code == EXIT_ENDPOINT
     assert "failed (HTTP 500): out of disk space" in err and "Traceback" not in err
     assert sum(1 for s in proxy.seen if gsp_post(s)) == 3  # 500 is not retried
-    assert server.dump(DATA_GRAPH) == nt_lines(built)
-    assert server.graphs() == expected(built)
+    assert server.dump(DATA_GRAPH) == before
+    assert server.graphs() == expected(older)
 
 
-def test_interrupted_load_leaves_previous_graphs_intact(built: Build,
+def test_interrupted_load_leaves_previous_graphs_intact(older: Build,
                                                         server: OxigraphServer) -> None:
-    load_store(built, server.url)
+    load_store(older, server.url)
     before = server.dump(DATA_GRAPH)
     rule = lambda seen: Delay(0.3) if gsp_post(seen) else None  # noqa: E731
     with Proxy(server.url, rule) as proxy:
@@ -204,37 +322,79 @@ def test_interrupted_load_leaves_previous_graphs_intact(built: Build,
     assert b"interrupted" in err
     assert server.dump(DATA_GRAPH) == before
     # the upload in flight may still land in its temporary graph afterwards, never in a target
-    targets = {g: n for g, n in server.graphs().items() if ".load-" not in g}
-    assert targets == expected(built)
+    assert targets(server) == expected(older)
 
 
-def test_store_losing_triples_is_caught_before_the_swap(built: Build,
+def test_store_losing_triples_is_caught_before_the_swap(older: Build, built: Build,
                                                        memory_server: OxigraphServer) -> None:
-    load_store(built, memory_server.url)
+    load_store(older, memory_server.url)
+    before = memory_server.dump(DATA_GRAPH)
+
     # a store that acknowledges the second upload request but drops its triples
-    rule = lambda seen: Fail(204, "") if gsp_post(seen) and seen.number > 4 else None  # noqa: E731
+    def rule(seen: Seen) -> Fail | None:
+        return Fail(204, "") if gsp_post(seen) and proxy.count(gsp_post) == 2 else None
+
     with Proxy(memory_server.url, rule) as proxy, pytest.raises(EndpointError) as caught:
         load_store(built, proxy.url, replace=True, chunk_size=3000)
     assert "in the temporary graph" in str(caught.value)
     assert "nothing was replaced" in str(caught.value)
-    assert not any("MOVE" in s.text for s in proxy.seen)
-    assert memory_server.graphs() == expected(built)
+    assert not any(swap(s) for s in proxy.seen)
+    assert memory_server.dump(DATA_GRAPH) == before
+    assert memory_server.graphs() == expected(older)
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first load", "reload"])
+def test_store_changed_during_the_load_is_caught_before_the_swap(
+        first: bool, built: Build, edited: Build, memory_server: OxigraphServer) -> None:
+    if not first:
+        load_store(built, memory_server.url)
+    intruder = "<https://example.org/s> <https://example.org/p> \"written meanwhile\""
+
+    # someone else writes to the data graph while the load uploads its changes
+    def rule(seen: Seen) -> None:
+        if gsp_post(seen) and proxy.count(gsp_post) == 1:
+            memory_server.update(f"INSERT DATA {{ GRAPH <{DATA_GRAPH}> {{ {intruder} }} }}")
+
+    with Proxy(memory_server.url, rule) as proxy, pytest.raises(EndpointError) as caught:
+        load_store(edited, proxy.url, replace=True)
+    assert f"<{DATA_GRAPH}> changed during the load" in str(caught.value)
+    assert "nothing was replaced" in str(caught.value)
+    assert not any(swap(s) for s in proxy.seen)
+    previous = [] if first else nt_lines(built)
+    assert memory_server.dump(DATA_GRAPH) == sorted([*previous, intruder + " ."])
+    assert not set(memory_server.graphs()) - set(expected(built))
 
 
 # Fallbacks, chunks, retries ---------------------------------------------------------------------
 
 
-def test_store_without_move_gets_drop_and_insert(built: Build,
-                                                 memory_server: OxigraphServer) -> None:
+def test_swap_needs_no_move_add_or_copy(built: Build, older: Build,
+                                        memory_server: OxigraphServer) -> None:
+    # stores such as QLever implement DELETE/INSERT ... WHERE and DROP, not MOVE, ADD or COPY
+    def rule(seen: Seen) -> Fail | None:
+        words = ("MOVE <", "ADD <", "COPY <")
+        return Fail(400, "not supported") if any(w in seen.text for w in words) else None
+
+    for version in (older, built):  # a first load, then a reload
+        with Proxy(memory_server.url, rule) as proxy:
+            load_store(version, proxy.url, replace=True)
+        assert not any(s.path.startswith("/update") and "not supported" in s.text
+                       for s in proxy.seen)
+        assert memory_server.graphs() == expected(version)
+        assert memory_server.dump(DATA_GRAPH) == nt_lines(version)
+
+
+def test_store_that_cannot_give_a_graph_back_gets_it_replaced_whole(
+        built: Build, edited: Build, memory_server: OxigraphServer) -> None:
     load_store(built, memory_server.url)
-    rule = lambda seen: Fail(400, "MOVE is not supported") if "MOVE <" in seen.text else None  # noqa: E731
+    rule = lambda seen: Fail(406, "not acceptable") if seen.method == "GET" else None  # noqa: E731
     lines: list[str] = []
     with Proxy(memory_server.url, rule) as proxy:
-        report = load_store(built, proxy.url, replace=True, progress=lines.append)
-    assert report.swap == "insert"
-    assert any("refused MOVE (HTTP 400)" in line for line in lines)
-    assert memory_server.graphs() == expected(built)
-    assert memory_server.dump(DATA_GRAPH) == nt_lines(built)
+        report = load_store(edited, proxy.url, replace=True, progress=lines.append)
+    assert report.swap == "whole"
+    assert any("cannot read the graph" in line and "HTTP 406" in line for line in lines)
+    assert memory_server.graphs() == expected(edited)
+    assert memory_server.dump(DATA_GRAPH) == nt_lines(edited)
 
 
 def test_store_without_graph_store_protocol_gets_sparql_update(
@@ -246,10 +406,14 @@ def test_store_without_graph_store_protocol_gets_sparql_update(
     assert any("no Graph Store Protocol at" in line and "(HTTP 404)" in line for line in lines)
     assert memory_server.graphs() == expected(built)
     assert memory_server.dump(DATA_GRAPH) == nt_lines(built)
-    # --gsp-endpoint none: straight to SPARQL Update
-    code, out, _ = cli("load", "--endpoint", memory_server.url, "--gsp-endpoint", "none",
-                       "--replace")
+    # --gsp-endpoint none: straight to SPARQL Update; the graphs are read back with CONSTRUCT
+    memory_server.update(f"DELETE WHERE {{ GRAPH <{DATA_GRAPH}> {{ ?s ?p \"1968\" }} }}")
+    code, out, err = cli("load", "--endpoint", memory_server.url, "--gsp-endpoint", "none",
+                         "--replace")
     assert code == 0 and "graph store none (SPARQL Update)" in out and "SPARQL Update" in out
+    assert "  ontology: 0 triples to add, 0 to remove" in err
+    assert memory_server.graphs() == expected(built)
+    assert memory_server.dump(DATA_GRAPH) == nt_lines(built)
 
 
 def test_large_upload_goes_in_chunks_with_progress(built: Build,
@@ -264,6 +428,18 @@ def test_large_upload_goes_in_chunks_with_progress(built: Build,
     bodies = [s.body for s in proxy.seen if gsp_post(s)]
     assert max(len(b.splitlines()) for b in bodies) <= 2500
     assert memory_server.graphs() == expected(built)
+
+
+def test_graphs_are_counted_in_one_query(built: Build,
+                                         memory_server: OxigraphServer) -> None:
+    load_store(built, memory_server.url)
+    graphs = [DATA_GRAPH, BASE + "graph/shapes", "https://example.org/none"]
+    with Proxy(memory_server.url) as proxy:
+        counts = count_graphs(Endpoint.from_url(proxy.url), graphs)
+    assert counts == {DATA_GRAPH: len(built.triples),
+                      BASE + "graph/shapes": expected(built)[BASE + "graph/shapes"],
+                      "https://example.org/none": 0}
+    assert len(proxy.seen) == 1
 
 
 def test_blank_nodes_stay_in_one_chunk() -> None:
