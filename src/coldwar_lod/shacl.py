@@ -3,8 +3,9 @@
 Each constraint of the shapes becomes one SPARQL ``SELECT`` that returns the validation
 results of *all* its focus nodes at once (``?this``, and ``?value`` where the result has a value
 node), instead of evaluating the constraint node by node as pySHACL and pyshacl-turbo do.
-Oxigraph answers such set-at-a-time queries from its indexes, and releases the GIL while it
-does, so the queries of one validation run on as many threads as there are cores.
+Oxigraph answers such set-at-a-time queries from its indexes. The queries run on a few
+threads; Oxigraph releases the GIL for part of their evaluation only, so the gain is small
+(benchmarks/README.md).
 
 The translation follows the SPARQL definitions of the SHACL 1.0 recommendation:
 

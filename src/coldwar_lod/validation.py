@@ -4,7 +4,7 @@ Three engines give the same results (a differential test checks focus nodes, pat
 shapes, components and severities on every fixture and on the real data):
 
 * ``oxigraph`` (default): the shapes compiled to SPARQL (:mod:`coldwar_lod.shacl`), one query
-  per constraint for all focus nodes at once, evaluated by Oxigraph on parallel threads. If the
+  per constraint for all focus nodes at once, evaluated by Oxigraph. If the
   shapes use a SHACL feature it does not translate, or the data has literals Oxigraph would
   store in another form, it hands over to ``turbo`` and the report says why.
 * ``turbo``: pyshacl-turbo, a Rust engine with pySHACL's API, fed the data as N-Triples text.
