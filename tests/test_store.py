@@ -297,6 +297,10 @@ def test_failure_half_way_through_the_upload(older: Build, server: OxigraphServe
     assert server.graphs() == expected(older)
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_interrupted_load_leaves_previous_graphs_intact(older: Build,
                                                         server: OxigraphServer) -> None:
     load_store(older, server.url)
@@ -306,7 +310,10 @@ def test_interrupted_load_leaves_previous_graphs_intact(older: Build,
         process = subprocess.Popen(
             [sys.executable, "-m", "coldwar_lod", "--data", str(DATA), "load", "--endpoint",
              proxy.url, "--replace", "--chunk-size", "1000"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            # Ctrl-C as in a terminal: a test run started in the background (`cmd &`) has
+            # SIGINT ignored, and a child would inherit that and never see the signal.
+            preexec_fn=_default_sigint)
         try:
             deadline = time.monotonic() + 60
             while proxy.count(gsp_post) < 3 and time.monotonic() < deadline:
