@@ -196,6 +196,7 @@ class _Compiler:
         self.graph = graph
         self.counter = 0
         self.checks: list[Check] = []
+        self.implicit = self.implicit_classes()
 
     def fresh(self) -> str:
         self.counter += 1
@@ -209,7 +210,7 @@ class _Compiler:
             raise UnsupportedShapesError("SPARQL-based targets (sh:target)")
         shapes = {s for key in ("targetClass", "targetNode", "targetSubjectsOf",
                                 "targetObjectsOf") for s in g.subjects_with(SH + key)}
-        shapes |= self.implicit_classes()
+        shapes |= self.implicit
         for shape in sorted(shapes, key=_name):
             if not self.deactivated(shape):
                 self.shape(shape, self.targets(shape))
@@ -232,7 +233,7 @@ class _Compiler:
         g = self.graph
         parts = []
         classes = g.objects(shape, SH + "targetClass")
-        if shape in self.implicit_classes():
+        if shape in self.implicit:
             classes.append(shape)
         parts += [f"{{ {_instance('?this', c)} }}" for c in classes]
         nodes = g.objects(shape, SH + "targetNode")
@@ -585,7 +586,10 @@ def _message(template: str, row: ox.QuerySolution) -> str:
         return template
 
     def fill(match: re.Match[str]) -> str:
-        value = row[match.group(1)] if match.group(1) != "this" else row["this"]
+        try:
+            value = row[match.group(1)]
+        except KeyError:  # a variable the query does not select
+            value = None
         return _text(value) if value is not None else match.group(0)
 
     return re.sub(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}", fill, template)
