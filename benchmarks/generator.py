@@ -174,7 +174,7 @@ def write_scaled(data: Path, out: Path, factor: int) -> dict[str, int]:
 
 def count_triples(data: Path) -> int:
     """The number of triples a build of ``data`` has (records read and mapped, not sorted)."""
-    return len(map_records(load_records(data), IriSpace.from_base()).triples)
+    return len(map_records(load_records(data), IriSpace.from_base()))
 
 
 def shape_of(data: Path) -> tuple[int, int]:

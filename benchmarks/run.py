@@ -66,15 +66,16 @@ MIB = 1024 * 1024
 
 #: Stages of the pipeline in the order they run; the first six make up a ``build``.
 PIPELINE_STAGES = ("read", "map", "sort", "validate", "files", "write")
-#: What `coldwar-lod build` does in process: validation runs beside the rendering of the files.
-BUILD_STAGES = ("read", "map", "sort", "validate + files", "write")
+#: What `coldwar-lod build` does in process: `build_and_render` (read, map, then validation
+#: beside sorting and rendering), then write.
+BUILD_STAGES = ("build_and_render", "write")
 SERIALIZE_STAGES = ("serialize turtle", "serialize json-ld", "serialize nt", "serialize trig")
 NAIVE_STAGES = ("build", "validate", "serialize turtle", "serialize json-ld")
 FLOOR_STAGES = ("parse nt", "serialize turtle", "serialize json-ld")
 STAGE_NOTES = {
     "read": "load_records: read and check the CSV files",
     "map": "map_records: records -> pyoxigraph triples (a set)",
-    "sort": "sorted_triples (part of the map step of a build)",
+    "sort": "Mapped.sorted (part of the map step of a build)",
     "validate": "validate(build): SHACL with the oxigraph engine, report with file:line",
     "files": "dataset_files: every dump + ontology, shapes, context, VoID",
     "write": "write_files: atomic write (fsync) of all files",
@@ -120,11 +121,24 @@ class Stopwatch:
 
 def run_child(cmd: list[str], *, cwd: Path | None = None, timeout: float | None = None,
               env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
-    """Run a command; returns (wall seconds, peak RSS of the child in MiB, exit code, stderr).
+    """Run a command; returns (wall seconds, peak RSS in MiB, exit code, stderr).
 
-    The peak RSS comes from ``wait4`` (the child's own ``ru_maxrss``).
+    The peak RSS comes from ``wait4`` (the child's own ``ru_maxrss``); :func:`run_tree` also
+    samples what the command's processes hold together.
     """
+    wall, rss, _, code, stderr = run_tree(cmd, cwd=cwd, timeout=timeout, env=env)
+    return wall, rss, code, stderr
+
+
+def run_tree(cmd: list[str], *, cwd: Path | None = None, timeout: float | None = None,
+             env: dict[str, str] | None = None, sample: float = 0.0
+             ) -> tuple[float, float, float, int, str]:
+    """Run a command; returns (wall seconds, peak RSS of the command's own process in MiB,
+    peak of the RSS of it and its descendants added up, sampled from ``/proc`` every
+    ``sample`` seconds (0: not sampled, NaN), exit code, stderr)."""
     started = time.perf_counter()
+    tree_peak = 0
+    next_sample = started
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=env)
         deadline = None if timeout is None else started + timeout
@@ -132,16 +146,34 @@ def run_child(cmd: list[str], *, cwd: Path | None = None, timeout: float | None 
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            if deadline is not None and time.perf_counter() > deadline:
+            now = time.perf_counter()
+            if deadline is not None and now > deadline:
                 proc.kill()
                 pid, status, usage = os.wait4(proc.pid, 0)
                 break
+            if sample and now >= next_sample:
+                tree_peak = max(tree_peak, _tree_rss_kib(proc.pid))
+                next_sample = now + sample
             time.sleep(0.002)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
-    return wall, usage.ru_maxrss / 1024, proc.returncode, stderr
+    tree = tree_peak / 1024 if sample else float("nan")
+    return wall, usage.ru_maxrss / 1024, tree, proc.returncode, stderr
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """The resident memory of a process and its descendants (KiB; 0 for those gone)."""
+    total = 0
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+                break
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total += sum(_tree_rss_kib(int(child)) for child in children)
+    return total
 
 
 def median(values: list[float]) -> float:
@@ -172,7 +204,7 @@ def worker_pipeline(data: Path, keep: Path | None, query_reps: int) -> dict[str,
     import pyoxigraph as ox
 
     from coldwar_lod import export, pipeline
-    from coldwar_lod.mapping import map_records, sorted_triples
+    from coldwar_lod.mapping import map_records
     from coldwar_lod.namespaces import IriSpace
     from coldwar_lod.records import load_records
 
@@ -183,7 +215,7 @@ def worker_pipeline(data: Path, keep: Path | None, query_reps: int) -> dict[str,
     with sw.stage("map"):
         mapped = map_records(records, space)
     with sw.stage("sort"):
-        triples = sorted_triples(mapped.triples)
+        triples = mapped.sorted()
     build = pipeline.Build(space, records, triples, mapped.lineage)
     with sw.stage("validate"):
         report = pipeline.validate(build)  # the default engine (oxigraph)
@@ -208,9 +240,8 @@ def worker_pipeline(data: Path, keep: Path | None, query_reps: int) -> dict[str,
     sizes = {name: len(content) for name, content in files.items()}
     del files
 
-    build._ntriples = None
-    with sw.stage("validate + files"):  # what `coldwar-lod build` runs
-        pipeline.validate_and_render(build)
+    with sw.stage("build_and_render"):  # what `coldwar-lod build` runs before writing
+        pipeline.build_and_render(data)
     with sw.stage("store load (embedded)"):
         store = build.store()
     queries = time_queries(store, build, query_reps)
@@ -570,21 +601,23 @@ def oxigraph_loads(nt_file: Path, runs: int, graph: str, work: Path,
 
 
 def end_to_end(data: Path, runs: int, work: Path) -> dict[str, Any]:
-    """``coldwar-lod --data DATA build -o OUT`` as a subprocess, timed, with its peak RSS."""
+    """``coldwar-lod --data DATA build -o OUT`` as a subprocess, timed, with its peak RSS and
+    the peak of it and its validating child together."""
     cli = BIN / "coldwar-lod"
-    walls, peaks = [], []
+    walls, peaks, trees = [], [], []
     for i in range(runs):
         out = work / f"e2e-out-{i}"
         shutil.rmtree(out, ignore_errors=True)
-        wall, rss, code, stderr = run_child([str(cli), "--data", str(data), "build", "-o",
-                                             str(out)], cwd=ROOT)
+        wall, rss, tree, code, stderr = run_tree([str(cli), "--data", str(data), "build", "-o",
+                                                  str(out)], cwd=ROOT, sample=0.02)
         shutil.rmtree(out, ignore_errors=True)
         if code != 0:
             return {"error": f"exit {code}: {stderr[-2000:]}"}
         walls.append(wall)
         peaks.append(rss)
+        trees.append(tree)
     return {"median": median(walls), "min": min(walls), "max": max(walls),
-            "peak_mib": max(peaks), "runs": runs}
+            "peak_mib": max(peaks), "tree_peak_mib": max(trees), "runs": runs}
 
 
 def startup(runs: int) -> dict[str, Any]:
@@ -846,13 +879,14 @@ def markdown(report: dict[str, Any]) -> str:
         stage("pipeline", "validate (turbo)"))
     for name in SERIALIZE_STAGES:
         row(f"&nbsp;&nbsp;{name} (part of files)", stage("pipeline", name))
-    row("validate + files, side by side (`validate_and_render`)",
-        stage("pipeline", "validate + files"))
-    row("**= build total** (read+map+sort+(validate + files)+write)",
+    row("read, map, then validate beside sort + files (`build_and_render`)",
+        stage("pipeline", "build_and_render"))
+    row("**= build total** (`build_and_render` + write)",
         lambda s: (s["pipeline_total"]["median"], s["pipeline_max_rss_mib"]))
     row("store load (embedded pyoxigraph)", stage("pipeline", "store load (embedded)"))
-    row("`coldwar-lod build` (subprocess, end to end)",
-        lambda s: (s["end_to_end"].get("median"), s["end_to_end"].get("peak_mib")))
+    row("`coldwar-lod build` (subprocess, end to end; MiB: it and its child together)",
+        lambda s: (s["end_to_end"].get("median"),
+                   s["end_to_end"].get("tree_peak_mib", s["end_to_end"].get("peak_mib"))))
     lines.append("| **Oxigraph server** |" + " |" * (2 * len(sizes)))
     row("`oxigraph load` (bulk, server stopped)",
         lambda s: (s["oxigraph"].get("bulk", {}).get("median"),
@@ -962,8 +996,9 @@ def check_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         if "median" in e:
             out.append({"target": "1M: `coldwar-lod build` < 30 s",
                         "measured": f"{e['median']:.1f} s", "met": e["median"] < 30})
-            out.append({"target": "1M: peak memory < 2 GiB",
-                        "measured": f"{e['peak_mib']:.0f} MiB", "met": e["peak_mib"] < 2048})
+            both = e.get("tree_peak_mib", e["peak_mib"])
+            out.append({"target": "1M: peak memory < 2 GiB (the command and its child together)",
+                        "measured": f"{both:.0f} MiB", "met": both < 2048})
         qs = {k: v["median"] for k, v in s["queries"].items() if "median" in v}
         if qs:
             worst = max(qs, key=lambda k: qs[k])

@@ -58,6 +58,8 @@ def test_every_stage_is_timed(smoke: dict[str, object]) -> None:
         assert 0 < size["floor"][stage]["median"] < 60, stage
     assert 0 < size["end_to_end"]["median"] < 60
     assert 10 < size["end_to_end"]["peak_mib"] < 4096
+    # the command and its children, sampled: at least the command's own peak, roughly
+    assert size["end_to_end"]["peak_mib"] * 0.5 < size["end_to_end"]["tree_peak_mib"] < 4096
     naive = size["naive"]["stages"]
     assert set(naive) == {"build", "serialize turtle", "serialize json-ld"}
     total = size["pipeline_total"]["median"]

@@ -14,6 +14,7 @@ import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 import coldwar_lod
+from coldwar_lod.export import data_graph
 from coldwar_lod.pipeline import DUMPS, Build, dataset_files
 
 from .conftest import DATA
@@ -131,3 +132,43 @@ def test_graph_api_is_rdflib_on_oxigraph(built: Build) -> None:
         "SELECT ?s WHERE { ?s cwo:refusedToJoin ?e } ORDER BY ?s"))
     assert rdflib.URIRef(built.space.base + "id/state/socialist-republic-of-romania") in {
         r[0] for r in rows}  # type: ignore[index]
+
+
+def test_a_build_is_in_the_documented_order(built: Build) -> None:
+    """The mapper's own grouping (``Mapped.sorted``) gives the order of ``sort_key``."""
+    from coldwar_lod.mapping import sort_key, sorted_triples
+
+    assert built.triples == sorted(built.triples, key=sort_key)
+    assert sorted_triples(reversed(built.triples)) == built.triples
+
+
+def test_sort_order_puts_rdf_type_first_then_compares_ntriples_text() -> None:
+    from coldwar_lod.mapping import sort_key, sorted_triples
+    from coldwar_lod.namespaces import RDF_TYPE
+
+    ex = "http://example.org/"
+    s, t = ox.NamedNode(ex + "s"), ox.NamedNode(ex + "s/t")
+    triples = [ox.Triple(s, ox.NamedNode(ex + p), o)
+               for p in ("a", "a/b", "a2", "z")
+               for o in (ox.Literal("x"), ox.Literal("x", language="en"), ox.NamedNode(ex + "o"))]
+    triples += [ox.Triple(s, RDF_TYPE, ox.NamedNode(ex + c)) for c in ("Z", "A")]
+    triples += [ox.Triple(t, RDF_TYPE, ox.NamedNode(ex + "A")),
+                ox.Triple(t, ox.NamedNode(ex + "a"), ox.Literal("1"))]
+    ordered = sorted_triples(triples[::-1])
+    assert ordered == sorted(triples, key=sort_key)
+    assert ordered[:2] == triples[-2:]  # "<...s/t>" comes before "<...s>": "/" < ">"
+    assert [str(x.object) for x in ordered[2:4]] == [f"<{ex}A>", f"<{ex}Z>"]
+    # then the predicates in the order of their N-Triples text, each with its three objects
+    assert [str(x.predicate) for x in ordered[4::3]] == [f"<{ex}{p}>"
+                                                          for p in ("a/b", "a2", "a", "z")]
+    assert [str(x.object) for x in ordered[4:7]] == ['"x"', '"x"@en', f"<{ex}o>"]
+
+
+def test_trig_file_is_what_the_trig_serializer_writes(built: Build,
+                                                      files: dict[str, bytes]) -> None:
+    """``dataset_files`` makes the TriG from the Turtle it has just made."""
+    assert files[DUMPS["trig"]] == built.serialize("trig")
+    quads = ox.serialize((ox.Quad(t.subject, t.predicate, t.object, data_graph(built.space))
+                          for t in built.triples), format=ox.RdfFormat.TRIG,
+                         prefixes=built.space.prefixes())
+    assert files[DUMPS["trig"]] == quads

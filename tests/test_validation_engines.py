@@ -131,3 +131,36 @@ def test_validation_in_a_child_process_gives_the_same_report(built: Build,
     assert child_files == files
     assert here.conforms is (drop_every == 0)
     assert len(here.violations) > 100 if drop_every else not here.violations
+
+
+def test_build_and_render_gives_the_same_result_with_a_child_process(built: Build) -> None:
+    """``coldwar-lod build`` hands the child the triples unsorted, before it sorts them."""
+    from coldwar_lod.pipeline import build_and_render
+
+    here = build_and_render(built.records.folder, separate=False)
+    child = build_and_render(built.records.folder, separate=True)
+    assert here[0].triples == child[0].triples == built.triples
+    prefixes = built.space.prefixes()
+    assert child[1].text(prefixes) == here[1].text(prefixes)
+    assert len(here[1].warnings) > 0  # a report with results, not an empty one, is compared
+    assert child[2] == here[2]
+
+
+def test_a_failing_validation_process_is_an_error_with_its_message() -> None:
+    from coldwar_lod._validator import ChildValidation
+
+    with ChildValidation(IriSpace.from_base().base) as child:
+        child.send(b"<http://example.org/a> <http://example.org/b> this is not N-Triples .\n")
+        with pytest.raises(RuntimeError, match=r"validation process failed \(exit 1\).*"
+                                               r"(?s:.*)SyntaxError"):
+            child.outcome()
+
+
+def test_the_validation_process_is_killed_if_the_caller_fails() -> None:
+    from coldwar_lod._validator import ChildValidation
+
+    with pytest.raises(KeyboardInterrupt), ChildValidation(IriSpace.from_base().base) as child:
+        process = child._process
+        raise KeyboardInterrupt
+    assert process.returncode is not None  # gone, and waited for
+    assert process.stdin is not None and process.stdin.closed

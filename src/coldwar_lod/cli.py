@@ -107,14 +107,13 @@ def build_cmd(ctx: Context, out: Path) -> None:
 
     Nothing in OUT changes unless the build succeeds and the data conforms.
     """
-    from .pipeline import validate_and_render, write_dataset
+    from .pipeline import build_and_render, write_dataset
     from .stats import count
 
     started = time.perf_counter()
-    result = _build(ctx)
+    result, report, files = build_and_render(ctx.data, ctx.base, ctx.validator)
     click.echo(f"read {len(result.records.entities) + len(result.records.claims)} records from "
                f"{result.records.folder}")
-    report, files = validate_and_render(result, ctx.validator)
     if not report.conforms:
         click.echo(report.text(result.space.prefixes()), err=True)
         click.echo(f"\nthe data does not conform; {out}/ was left as it was.", err=True)

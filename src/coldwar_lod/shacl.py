@@ -46,6 +46,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -534,8 +535,9 @@ def non_canonical_literals(triples: Iterable[ox.Triple]) -> list[ox.Literal]:
     return sorted((lit for lit in candidates if lit not in kept), key=str)
 
 
-def load(*ntriples: bytes) -> ox.Store:
-    """An in-memory store holding N-Triples documents in its default graph."""
+def load(*ntriples: bytes | BinaryIO) -> ox.Store:
+    """An in-memory store holding N-Triples documents (bytes or binary streams, read as they
+    load) in its default graph."""
     store = ox.Store()
     for document in ntriples:  # one after the other: no copy of them all in one buffer
         store.bulk_load(document, format=ox.RdfFormat.N_TRIPLES)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -223,12 +223,14 @@ def validate_triples(
 Outcome = tuple[list[shacl.RawResult], dict[str, str]]
 
 
-def oxigraph_outcome(data: list[ox.Triple], base: str, ntriples: bytes | None, canonical: bool
-                     ) -> Outcome | str:
+def oxigraph_outcome(data: list[ox.Triple], base: str, ntriples: bytes | BinaryIO | None,
+                     canonical: bool) -> Outcome | str:
     """The oxigraph engine's results and the English labels of their focus nodes, or why it
     cannot validate this data with these shapes (then the caller uses turbo).
 
     :param data: the triples (looked at only if not ``canonical`` or without ``ntriples``).
+    :param ntriples: the data as N-Triples, if the caller has them: bytes, or a stream that
+        is read as the store loads (no copy of the whole document in memory).
     """
     try:
         checks = shacl.compile_shapes(merged_shapes_bytes(base))
