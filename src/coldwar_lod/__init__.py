@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .errors import ColdwarError, EndpointError, InputError, InputErrors, QueryError
-from .pipeline import Build, build, build_graph, validate, write_dataset
+from .pipeline import Build, build, build_and_render, build_graph, validate, write_dataset
 from .validation import ValidationReport, ValidationResult
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ __all__ = [
     "ValidationResult",
     "__version__",
     "build",
+    "build_and_render",
     "build_graph",
     "check_links",
     "compare_with_wikidata",
