@@ -164,3 +164,18 @@ def test_the_validation_process_is_killed_if_the_caller_fails() -> None:
         raise KeyboardInterrupt
     assert process.returncode is not None  # gone, and waited for
     assert process.stdin is not None and process.stdin.closed
+
+
+def test_the_validation_process_is_killed_while_it_is_being_fed() -> None:
+    """A failure while the writer thread still feeds the child leaves no process or pipe."""
+    from coldwar_lod._validator import ChildValidation
+
+    big = b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n" * 400_000
+    with pytest.raises(KeyboardInterrupt), ChildValidation(IriSpace.from_base().base) as child:
+        child.send(big)
+        process, writer = child._process, child._writer
+        raise KeyboardInterrupt
+    assert process.returncode is not None
+    assert writer is not None and not writer.is_alive()
+    assert process.stdin is not None and process.stdin.closed
+    assert process.stdout is not None and process.stdout.closed

@@ -105,9 +105,10 @@ class ChildValidation:
         if self._process.poll() is None:
             self._process.kill()
             self._process.wait()
+        if self._writer is not None:  # it ends once the child is gone (a broken pipe)
+            self._writer.join()
         for pipe in (self._process.stdin, self._process.stdout):
-            if pipe is not None and not pipe.closed and (self._writer is None
-                                                         or not self._writer.is_alive()):
+            if pipe is not None and not pipe.closed:
                 pipe.close()
         self._errors.close()
 
