@@ -107,18 +107,22 @@ def build_cmd(ctx: Context, out: Path) -> None:
 
     Nothing in OUT changes unless the build succeeds and the data conforms.
     """
-    from .pipeline import build_and_render, write_dataset
+    from .export import StagedFiles
+    from .pipeline import build_and_render
     from .stats import count
 
     started = time.perf_counter()
-    result, report, files = build_and_render(ctx.data, ctx.base, ctx.validator)
-    click.echo(f"read {len(result.records.entities) + len(result.records.claims)} records from "
-               f"{result.records.folder}")
-    if not report.conforms:
-        click.echo(report.text(result.space.prefixes()), err=True)
-        click.echo(f"\nthe data does not conform; {out}/ was left as it was.", err=True)
-        sys.exit(errors.EXIT_VIOLATIONS)
-    written = write_dataset(result, out, files)
+    with StagedFiles() as staged:  # each file is written as soon as it is rendered
+        result, report, _ = build_and_render(
+            ctx.data, ctx.base, ctx.validator,
+            on_file=lambda name, content: staged.add(out / name, content))
+        click.echo(f"read {len(result.records.entities) + len(result.records.claims)} records "
+                   f"from {result.records.folder}")
+        if not report.conforms:  # leaving the block removes what was staged
+            click.echo(report.text(result.space.prefixes()), err=True)
+            click.echo(f"\nthe data does not conform; {out}/ was left as it was.", err=True)
+            sys.exit(errors.EXIT_VIOLATIONS)
+        written = staged.commit()
     for path, size in written.items():
         click.echo(f"wrote {path} ({size:,} bytes)")
     stats = count(result.records)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -142,29 +142,43 @@ def validate(target: Build | rdflib.Graph, validator: str = "oxigraph") -> Valid
     return validate_triples(triples, IriSpace.from_base(), validator=validator)
 
 
-def dataset_files(result: Build) -> dict[str, bytes]:
-    """Every file of a build, by file name, fully rendered in memory."""
+def dataset_files(result: Build, on_file: Callable[[str, bytes], None] | None = None
+                  ) -> dict[str, bytes]:
+    """Every file of a build, by file name, fully rendered in memory.
+
+    :param on_file: called with each file's name and content as soon as it is rendered (the
+        command hands them to :class:`~coldwar_lod.export.StagedFiles`, which writes one while
+        the next is rendered).
+    """
     with _no_cycle_collection():
-        return _dataset_files(result)
+        return _dataset_files(result, on_file)
 
 
-def _dataset_files(result: Build) -> dict[str, bytes]:
+def _dataset_files(result: Build, on_file: Callable[[str, bytes], None] | None = None
+                   ) -> dict[str, bytes]:
     space = result.space
-    turtle = export.serialize(result.triples, "turtle", space)
-    files = {DUMPS["turtle"]: turtle,
-             DUMPS["json-ld"]: export.serialize(result.triples, "json-ld", space),
-             DUMPS["nt"]: result.ntriples(),
-             DUMPS["trig"]: export.trig_from_turtle(turtle, export.data_graph(space))}
-    files["ontology.ttl"] = ontology_bytes(space.base)
-    files["shapes.ttl"] = merged_shapes_bytes(space.base)
+    files: dict[str, bytes] = {}
+
+    def emit(name: str, content: bytes) -> bytes:
+        files[name] = content
+        if on_file is not None:
+            on_file(name, content)
+        return content
+
+    turtle = emit(DUMPS["turtle"], export.serialize(result.triples, "turtle", space))
+    emit(DUMPS["json-ld"], export.serialize(result.triples, "json-ld", space))
+    emit(DUMPS["nt"], result.ntriples())
+    emit(DUMPS["trig"], export.trig_from_turtle(turtle, export.data_graph(space)))
+    emit("ontology.ttl", ontology_bytes(space.base))
+    emit("shapes.ttl", merged_shapes_bytes(space.base))
     import json
 
-    files["context.jsonld"] = (json.dumps(export.context(space), indent=1) + "\n").encode()
+    emit("context.jsonld", (json.dumps(export.context(space), indent=1) + "\n").encode())
     media = {name: export.FORMATS[fmt].media_type for fmt, name in DUMPS.items()}
     media["ontology.ttl"] = media["shapes.ttl"] = "text/turtle"
     dumps = {name: (media[name], files[name]) for name in media}
     description = sorted_triples(void.describe(result.triples, space, dumps))
-    files["void.ttl"] = export.to_bytes(description, ox.RdfFormat.TURTLE, space.prefixes())
+    emit("void.ttl", export.to_bytes(description, ox.RdfFormat.TURTLE, space.prefixes()))
     return files
 
 
@@ -176,8 +190,10 @@ SEPARATE_PROCESS_FROM = 30_000
 
 def build_and_render(data: Path | str | None = None, base: str | None = None,
                      validator: str = "oxigraph", separate: bool | None = None,
+                     on_file: Callable[[str, bytes], None] | None = None,
                      ) -> tuple[Build, ValidationReport, dict[str, bytes]]:
-    """Build, validate and render the files (:func:`dataset_files`): what ``build`` runs.
+    """Build, validate and render the files (:func:`dataset_files`, which ``on_file`` is
+    handed to): what ``build`` runs.
 
     With the ``oxigraph`` engine and a large build (``separate``: by default from
     :data:`SEPARATE_PROCESS_FROM` triples), the validation runs in a child process
@@ -197,7 +213,7 @@ def build_and_render(data: Path | str | None = None, base: str | None = None,
         space, records, mapped = _read_and_map(data, base)
         if not _separate(validator, separate, len(mapped)):
             result = Build(space, records, mapped.sorted(), mapped.lineage)
-            return result, validate(result, validator), _dataset_files(result)
+            return result, validate(result, validator), _dataset_files(result, on_file)
         from ._validator import ChildValidation
 
         with ChildValidation(space.base) as child:
@@ -207,7 +223,7 @@ def build_and_render(data: Path | str | None = None, base: str | None = None,
             child.send(export.to_bytes(mapped.triples, ox.RdfFormat.N_TRIPLES))
             result = Build(space, records, mapped.sorted(), mapped.lineage)
             del mapped
-            files = _dataset_files(result)
+            files = _dataset_files(result, on_file)
             outcome = child.outcome()
     return result, _report_or_fallback(result, outcome, validator), files
 
@@ -247,9 +263,7 @@ def write_dataset(result: Build, out: Path | str,
     """
     folder = Path(out)
     rendered = files if files is not None else dataset_files(result)
-    targets = {folder / name: content for name, content in rendered.items()}
-    export.write_files(targets)
-    return {path: len(content) for path, content in targets.items()}
+    return export.write_files({folder / name: content for name, content in rendered.items()})
 
 
 __all__ = ["DUMPS", "Build", "build", "build_and_render", "build_graph", "dataset_files",

@@ -535,12 +535,16 @@ def non_canonical_literals(triples: Iterable[ox.Triple]) -> list[ox.Literal]:
     return sorted((lit for lit in candidates if lit not in kept), key=str)
 
 
-def load(*ntriples: bytes | BinaryIO) -> ox.Store:
+def load(*ntriples: bytes | BinaryIO, lenient: bool = False) -> ox.Store:
     """An in-memory store holding N-Triples documents (bytes or binary streams, read as they
-    load) in its default graph."""
+    load) in its default graph.
+
+    :param lenient: skip checking IRIs and language tags (only for documents that pyoxigraph
+        wrote from its own terms); syntax errors are still errors.
+    """
     store = ox.Store()
     for document in ntriples:  # one after the other: no copy of them all in one buffer
-        store.bulk_load(document, format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(document, format=ox.RdfFormat.N_TRIPLES, lenient=lenient)
     return store
 
 
