@@ -196,6 +196,9 @@ def test_violations_exit_1_and_keep_output(data_copy: Path, tmp_path: Path,
     assert "cwsh:RefuserIsNotParticipant" in err
     # The files were staged as they were rendered; none replaced a file, none is left over.
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    fresh = tmp_path / "new" / "dist"  # and folders made for them are removed again
+    assert run(runner, "--data", str(data_copy), "build", "-o", str(fresh))[0] == 1
+    assert not (tmp_path / "new").exists()
 
 
 def test_debug_shows_traceback_and_plain_run_does_not(data_copy: Path) -> None:

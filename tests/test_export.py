@@ -204,7 +204,11 @@ def test_staged_files_replace_all_targets_or_none(tmp_path: Path) -> None:
 def test_staged_files_are_removed_when_the_block_fails(tmp_path: Path) -> None:
     from coldwar_lod.export import StagedFiles
 
+    (tmp_path / "kept").mkdir()
     with pytest.raises(KeyboardInterrupt), StagedFiles() as staged:
         staged.add(tmp_path / "a.ttl", b"x" * 5_000_000)
+        staged.add(tmp_path / "kept" / "b.ttl", b"y\n")
+        staged.add(tmp_path / "made" / "deeper" / "c.ttl", b"z\n")
         raise KeyboardInterrupt
-    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept"]  # the folder it made: gone
+    assert list((tmp_path / "kept").iterdir()) == []

@@ -7,6 +7,7 @@ something.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -323,6 +324,7 @@ class StagedFiles:
         self._mode = 0o666 & ~umask
         self._pending: queue.SimpleQueue[tuple[Path, bytes] | None] = queue.SimpleQueue()
         self._staged: list[tuple[Path, Path]] = []  # (temporary file, target), in order
+        self._made: list[Path] = []  # folders made for the targets, parents first
         self._sizes: dict[Path, int] = {}
         self._error: OSError | None = None
         self._writer: threading.Thread | None = None
@@ -345,7 +347,10 @@ class StagedFiles:
                     self._error = exc
 
     def _stage(self, path: Path, content: bytes) -> None:
+        missing = [folder for folder in (path.parent, *path.parent.parents)
+                   if not folder.exists()]
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._made.extend(reversed(missing))
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         self._staged.append((Path(tmp), path))
         with os.fdopen(fd, "wb") as fh:
@@ -379,14 +384,20 @@ class StagedFiles:
             raise InputError(f"cannot write {exc.filename or 'output'}: {exc.strerror}"
                              ) from None
         self._staged.clear()
+        self._made.clear()  # kept: they hold the files now
         return dict(self._sizes)
 
     def discard(self) -> None:
-        """Remove the temporary files; the targets stay as they were."""
+        """Remove the temporary files, and the folders made for them: the targets, and the
+        file system, stay as they were."""
         self._finish_writes()
         for tmp, _ in self._staged:
             tmp.unlink(missing_ok=True)
         self._staged.clear()
+        for folder in reversed(self._made):  # deepest first; only if still empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        self._made.clear()
 
     def __enter__(self) -> StagedFiles:
         return self
