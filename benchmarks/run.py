@@ -211,7 +211,7 @@ def worker_pipeline(data: Path, keep: Path | None, query_reps: int) -> dict[str,
 
     sw = Stopwatch()
     space = IriSpace.from_base()
-    # What `coldwar-lod build` runs before writing. First, so that its peak memory is its own
+    # What `coldwar-lod build` runs, writes included. First, so that its peak memory is its own
     # (a stage's peak includes what earlier stages still hold).
     staging = Path(tempfile.mkdtemp(prefix="cw-bench-build-", dir=keep.parent if keep else None))
     try:
