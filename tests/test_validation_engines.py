@@ -179,3 +179,20 @@ def test_the_validation_process_is_killed_while_it_is_being_fed() -> None:
     assert writer is not None and not writer.is_alive()
     assert process.stdin is not None and process.stdin.closed
     assert process.stdout is not None and process.stdout.closed
+
+
+def test_the_validation_process_imports_only_what_it_uses() -> None:
+    """The child starts on the critical path of a large build: it imports the validator, not
+    the reader, mapper and writers (``coldwar_lod`` imports those on first use)."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys, coldwar_lod._validator\n"
+            "print(json.dumps([m for m in sys.modules if m.startswith('coldwar_lod')]))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout
+    loaded = set(json.loads(out))
+    assert "coldwar_lod.validation" in loaded and "coldwar_lod.shacl" in loaded
+    assert not loaded & {"coldwar_lod.pipeline", "coldwar_lod.mapping", "coldwar_lod.records",
+                         "coldwar_lod.export", "coldwar_lod.void"}

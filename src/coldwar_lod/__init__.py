@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .errors import ColdwarError, EndpointError, InputError, InputErrors, QueryError
-from .pipeline import Build, build, build_and_render, build_graph, validate, write_dataset
-from .validation import ValidationReport, ValidationResult
 
 if TYPE_CHECKING:
+    from .pipeline import Build, build, build_and_render, build_graph, validate, write_dataset
     from .query import NamedQuery, QueryResult, load_query, run_query, shipped_queries
     from .store import Endpoint, LoadReport, load_store
+    from .validation import ValidationReport, ValidationResult
     from .wikidata import (
         Comparison,
         ComparisonReport,
@@ -33,8 +33,12 @@ if TYPE_CHECKING:
         wikidata_endpoint,
     )
 
-#: Imported on first use (PEP 562), so that ``coldwar-lod build`` starts fast.
+#: Imported on first use (PEP 562), so that ``coldwar-lod build`` starts fast, and the
+#: validating child process (``_validator``) imports only what it uses.
 _LAZY = {name: module for module, names in {
+    "pipeline": ("Build", "build", "build_and_render", "build_graph", "validate",
+                 "write_dataset"),
+    "validation": ("ValidationReport", "ValidationResult"),
     "query": ("NamedQuery", "QueryResult", "load_query", "run_query", "shipped_queries"),
     "store": ("Endpoint", "LoadReport", "load_store"),
     "wikidata": ("Comparison", "ComparisonReport", "LinkCheck", "LinkReport", "check_links",

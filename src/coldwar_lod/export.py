@@ -14,14 +14,14 @@ import queue
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import InputError
-from .namespaces import RDF, RDF_TYPE, XSD, IriSpace, iri
+from .namespaces import RDF, RDF_TYPE, SKOS, XSD, IriSpace, iri
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,26 @@ _RDF_LANG_STRING = RDF + "langString"
 _RDF_DIR_LANG_STRING = RDF + "dirLangString"
 _LANGUAGE = "@language"  # a marker, compared by identity
 _ID_KEY = '"@id": '
+_EXACT_MATCH = SKOS + "exactMatch"
+
+
+@dataclass(slots=True)
+class Census:
+    """What a pass over the triples saw, from which :mod:`coldwar_lod.void` takes its
+    statistics: the JSON-LD writer takes it on the way (:func:`jsonld_and_census`), so that
+    a build does not read every triple once more for them.
+    """
+
+    #: every subject's IRI
+    subjects: set[str] = field(default_factory=set)
+    #: the number of distinct predicates
+    predicates: int = 0
+    #: the subjects of ``rdf:type`` triples (whatever their object)
+    typed: set[str] = field(default_factory=set)
+    #: class IRI -> the subject of each ``rdf:type`` triple with that class, in triple order
+    instances: dict[str, list[str]] = field(default_factory=dict)
+    #: the object IRI of each ``skos:exactMatch`` triple, in triple order
+    matches: list[str] = field(default_factory=list)
 
 
 def data_graph(space: IriSpace) -> ox.NamedNode:
@@ -151,24 +171,31 @@ def jsonld(triples: Iterable[ox.Triple], space: IriSpace) -> bytes:
     JSON; the nodes come in the order of their subjects' first triples, the keys of a node in
     the order of their first triples, and the values of a key in the order of the triples.
     """
+    return jsonld_and_census(triples, space)[0]
+
+
+def jsonld_and_census(triples: Iterable[ox.Triple], space: IriSpace) -> tuple[bytes, Census]:
+    """:func:`jsonld`, and the :class:`Census` of the triples, taken in the same pass."""
     ctx = context(space)["@context"]
     items = triples if isinstance(triples, Sequence) else list(triples)
     compact = _compactor(space)
-    lines = _node_lines(items, compact)
-    if lines is None:  # a subject's triples are not together: put them together
+    done = _node_lines(items, compact)
+    if done is None:  # a subject's triples are not together: put them together
         groups: dict[str, list[ox.Triple]] = {}
         for t in items:
             groups.setdefault(iri(t.subject), []).append(t)
-        lines = _node_lines([t for group in groups.values() for t in group], compact)
-        assert lines is not None
+        done = _node_lines([t for group in groups.values() for t in group], compact)
+        assert done is not None
+    lines, census = done
     head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=1)[:-2]
     body = ",\n".join(lines)
-    return f'{head},\n "@graph": [\n{body}\n]}}\n'.encode()
+    return f'{head},\n "@graph": [\n{body}\n]}}\n'.encode(), census
 
 
-def _node_lines(triples: Sequence[ox.Triple],
-                compact: Callable[[str], str]) -> list[str] | None:
-    """The JSON of each subject's node object, or None if a subject's triples are not together.
+def _node_lines(triples: Sequence[ox.Triple], compact: Callable[[str], str]
+                ) -> tuple[list[str], Census] | None:
+    """The JSON of each subject's node object and the census of the triples, or None if a
+    subject's triples are not together.
 
     One pass, with little work per triple: reading a term of a pyoxigraph triple makes a new
     Python object, so each term is read once, and the JSON of repeated terms (predicates,
@@ -178,11 +205,15 @@ def _node_lines(triples: Sequence[ox.Triple],
     not look at.
     """
     # predicate -> its key in a node object, as JSON followed by ": "
-    keys: dict[ox.NamedNode, str] = {RDF_TYPE: _key(compact(RDF_TYPE.value))}
-    type_key = keys[RDF_TYPE]  # compared by identity
+    keys: dict[ox.NamedNode, str] = {}
+    # the keys of rdf:type and skos:exactMatch once seen, compared by identity
+    type_key: str | None = None
+    match_key: str | None = None
     class_key = _key("@type")
-    # class IRI -> compact IRI, as JSON
-    classes: dict[ox.NamedNode, str] = {}
+    # class -> its compact IRI as JSON, and the subject of each rdf:type triple with it
+    classes: dict[ox.NamedNode, tuple[str, list[str]]] = {}
+    typed: set[str] = set()
+    matches: list[str] = []
     # object IRI -> {"@id": compact IRI}, as JSON (keyed by the IRI's string: terms kept
     # alive would make the garbage collector run, and look at every triple, each time)
     refs: dict[str, str] = {}
@@ -212,18 +243,29 @@ def _node_lines(triples: Sequence[ox.Triple],
         key = keys.get(p)
         if key is None:
             key = keys[p] = _key(compact(p.value))
+            if p == RDF_TYPE:
+                type_key = key
+            elif p.value == _EXACT_MATCH:
+                match_key = key
+        if key is type_key:
+            typed.add(name)
         kind = type(o)
         if kind is named_node:
             if key is type_key:
                 key = class_key
-                value = classes.get(o)
-                if value is None:
-                    value = classes[o] = string(compact(o.value))
+                entry = classes.get(o)
+                if entry is None:
+                    entry = classes[o] = (string(compact(o.value)), [])
+                value = entry[0]
+                entry[1].append(name)
             else:
                 target = o.value
-                value = refs.get(target)
-                if value is None:
-                    value = refs[target] = f'{{"@id": {string(compact(target))}}}'
+                if key is match_key:
+                    matches.append(target)
+                ref = refs.get(target)
+                if ref is None:
+                    ref = refs[target] = f'{{"@id": {string(compact(target))}}}'
+                value = ref
         elif kind is literal:
             datatype = o.datatype
             end = datatypes.get(datatype)
@@ -246,7 +288,9 @@ def _node_lines(triples: Sequence[ox.Triple],
             values.append(value)
     if node:
         lines.append(_node_json(node))
-    return lines
+    census = Census(seen, len(keys), typed,
+                    {cls.value: names for cls, (_, names) in classes.items()}, matches)
+    return lines, census
 
 
 def _node_json(node: dict[str, str | list[str]]) -> str:

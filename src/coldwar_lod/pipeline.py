@@ -166,7 +166,9 @@ def _dataset_files(result: Build, on_file: Callable[[str, bytes], None] | None =
         return content
 
     turtle = emit(DUMPS["turtle"], export.serialize(result.triples, "turtle", space))
-    emit(DUMPS["json-ld"], export.serialize(result.triples, "json-ld", space))
+    # The JSON-LD writer reads every term; what VoID counts is taken on the way.
+    jsonld, census = export.jsonld_and_census(result.triples, space)
+    emit(DUMPS["json-ld"], jsonld)
     emit(DUMPS["nt"], result.ntriples())
     emit(DUMPS["trig"], export.trig_from_turtle(turtle, export.data_graph(space)))
     emit("ontology.ttl", ontology_bytes(space.base))
@@ -177,7 +179,7 @@ def _dataset_files(result: Build, on_file: Callable[[str, bytes], None] | None =
     media = {name: export.FORMATS[fmt].media_type for fmt, name in DUMPS.items()}
     media["ontology.ttl"] = media["shapes.ttl"] = "text/turtle"
     dumps = {name: (media[name], files[name]) for name in media}
-    description = sorted_triples(void.describe(result.triples, space, dumps))
+    description = sorted_triples(void.describe(result.triples, space, dumps, census))
     emit("void.ttl", export.to_bytes(description, ox.RdfFormat.TURTLE, space.prefixes()))
     return files
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from .export import Census
 from .namespaces import (
     DCAT,
     DCTERMS,
@@ -23,6 +24,7 @@ from .namespaces import (
     iri,
 )
 
+_EXACT_MATCH = SKOS + "exactMatch"
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 EXAMPLES = ("event/warsaw-pact-invasion", "event/prague-spring", "person/alexander-dubcek")
 
@@ -39,12 +41,15 @@ def describe(
     triples: Sequence[Triple],
     space: IriSpace,
     dumps: Mapping[str, tuple[str, bytes]],
+    seen: Census | None = None,
 ) -> list[Triple]:
     """VoID/DCAT triples for a build.
 
     :param triples: the data triples.
     :param space: the IRI space.
     :param dumps: file name -> (media type, content) for each distribution.
+    :param seen: the census of ``triples``, if the caller took it (a build does, while it
+        writes the JSON-LD); otherwise it is taken here (:func:`census`).
     """
     ds = space.instance("dataset", "coldwar-lod")
     out: list[Triple] = []
@@ -73,7 +78,7 @@ def describe(
     add(ds, VOID + "uriSpace", Literal(space.ids))
     add(ds, VOID + "vocabulary", NamedNode(space.base + "ontology"))
     add(ds, DCTERMS + "conformsTo", NamedNode(space.base + "shapes"))
-    stats = _statistics(triples, space.term("Source"))
+    stats = _Statistics.of(seen if seen is not None else census(triples), space.term("Source"))
     add(ds, VOID + "triples", num(len(triples)))
     add(ds, VOID + "distinctSubjects", num(len(stats.subjects)))
     add(ds, VOID + "properties", num(stats.properties))
@@ -127,12 +132,21 @@ class _Statistics:
     sources: list[str]  # subjects typed as ``source`` (in the order of the triples)
     links: int  # skos:exactMatch triples to Wikidata
 
+    @classmethod
+    def of(cls, census: Census, source: NamedNode) -> _Statistics:
+        return cls(census.subjects, census.predicates,
+                   sum(1 for name in census.typed if "#" not in name),
+                   {c: len(names) for c, names in census.instances.items()},
+                   list(census.instances.get(source.value, ())),
+                   sum(1 for target in census.matches if target.startswith(WD)))
+
 
 _OTHER, _TYPE, _MATCH = 0, 1, 2
 
 
-def _statistics(triples: Sequence[Triple], source: NamedNode) -> _Statistics:
-    """The statistics of the data, in one pass over the triples.
+def census(triples: Iterable[Triple]) -> Census:
+    """The :class:`~coldwar_lod.export.Census` of the triples, in one pass over them (what
+    :func:`~coldwar_lod.export.jsonld_and_census` takes on the way).
 
     Reading a term of a pyoxigraph triple makes a new Python object, so each term is read at
     most once, the object only for rdf:type and skos:exactMatch; what a predicate is (one of
@@ -141,40 +155,34 @@ def _statistics(triples: Sequence[Triple], source: NamedNode) -> _Statistics:
     other orders give the same result). The sets hold strings, not terms: terms kept alive
     would make the garbage collector run, and look at every triple, each time.
     """
-    subjects: set[str] = set()
-    entities: set[str] = set()
+    out = Census()
+    subjects, typed, instances, matches = out.subjects, out.typed, out.instances, out.matches
     roles: dict[NamedNode, int] = {}
-    classes: dict[NamedNode, int] = {}
-    sources: list[str] = []
-    links = 0
-    exact_match = SKOS + "exactMatch"
     named_node = NamedNode
     subject: object = None
     name = ""
-    plain = False  # the subject's IRI has no fragment
     for t in triples:
         s = t.subject
         if s != subject:
             subject = s
             name = iri(s)
             subjects.add(name)
-            plain = "#" not in name
         p = t.predicate
         role = roles.get(p)
         if role is None:
             role = roles[p] = (_TYPE if p == RDF_TYPE
-                               else _MATCH if p.value == exact_match else _OTHER)
+                               else _MATCH if p.value == _EXACT_MATCH else _OTHER)
         if role == _OTHER:
             continue
         o = t.object
         if role == _TYPE:
-            if plain:
-                entities.add(name)
+            typed.add(name)
             if type(o) is named_node:
-                classes[o] = classes.get(o, 0) + 1
-                if o == source:
-                    sources.append(name)
-        elif type(o) is named_node and o.value.startswith(WD):
-            links += 1
-    return _Statistics(subjects, len(roles), len(entities),
-                       {cls.value: count for cls, count in classes.items()}, sources, links)
+                names = instances.get(o.value)
+                if names is None:
+                    names = instances[o.value] = []
+                names.append(name)
+        elif type(o) is named_node:
+            matches.append(o.value)
+    out.predicates = len(roles)
+    return out
