@@ -100,7 +100,7 @@ def test_non_canonical_literals_hand_over_to_turbo() -> None:
 def test_a_build_writes_only_canonical_literals(built: Build) -> None:
     """Why :func:`coldwar_lod.pipeline.validate` may tell the engine not to look for them."""
     assert shacl.non_canonical_literals(built.triples) == []
-    store = shacl.load(built.ntriples())
+    store = shacl.load([built.ntriples()])
     assert sorted(str(q.object) for q in store if isinstance(q.object, ox.Literal)) == sorted(
         str(t.object) for t in built.triples if isinstance(t.object, ox.Literal))
 
@@ -196,3 +196,80 @@ def test_the_validation_process_imports_only_what_it_uses() -> None:
     assert "coldwar_lod.validation" in loaded and "coldwar_lod.shacl" in loaded
     assert not loaded & {"coldwar_lod.pipeline", "coldwar_lod.mapping", "coldwar_lod.records",
                          "coldwar_lod.export", "coldwar_lod.void"}
+
+
+def test_the_mapper_hands_over_every_triple_in_chunks(built: Build,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """``build_and_render`` feeds the child the chunks ``map_records`` hands over while it maps."""
+    from coldwar_lod import mapping
+
+    monkeypatch.setattr(mapping, "CHUNK", 1_000)
+    chunks: list[list[ox.Triple]] = []
+    mapped = mapping.map_records(built.records, built.space, on_triples=chunks.append)
+    assert len(chunks) > 5
+    assert all(len(chunk) >= 1_000 for chunk in chunks[:-1])
+    handed = [t for chunk in chunks for t in chunk]
+    assert set(handed) == set(mapped.triples) == set(built.triples)
+    # a triple stated twice (the same source cited by two locators) may come twice
+    assert len(handed) >= len(built.triples)
+
+
+def test_the_validation_process_loads_chunks_as_one_document(built: Build) -> None:
+    from coldwar_lod._validator import ChildValidation
+
+    nt = built.ntriples().splitlines(keepends=True)
+    with ChildValidation(built.space.base) as child:
+        child.send(built.ntriples())
+        whole = child.outcome()
+    with ChildValidation(built.space.base) as child:
+        for start in range(0, len(nt), 997):
+            child.feed(b"".join(nt[start:start + 997]))
+        child.feed(b"")  # an empty chunk is allowed
+        child.finish()
+        chunked = child.outcome()
+    assert not isinstance(whole, str) and whole[0]  # results to compare
+    assert chunked == whole
+
+
+def test_a_truncated_chunk_is_an_error_of_the_validation_process() -> None:
+    import io
+    import struct
+    import subprocess
+    import sys
+
+    from coldwar_lod._validator import chunks
+
+    two = struct.pack(">Q", 3) + b"abc" + struct.pack(">Q", 0)
+    assert list(chunks(io.BytesIO(two))) == [b"abc", b""]
+    truncated = struct.pack(">Q", 100) + b"<http://example.org/a>"
+    with pytest.raises(EOFError, match=r"inside a chunk \(22 of 100 bytes\)"):
+        list(chunks(io.BytesIO(truncated)))
+    with pytest.raises(EOFError, match="inside a chunk's length"):
+        list(chunks(io.BytesIO(b"\0\0\0")))
+    run = subprocess.run([sys.executable, "-m", "coldwar_lod._validator",
+                          IriSpace.from_base().base], input=truncated, capture_output=True)
+    assert run.returncode == 1 and not run.stdout
+    assert b"EOFError: the input ends inside a chunk (22 of 100 bytes)" in run.stderr
+
+
+def test_build_and_render_decides_on_a_child_process_from_the_number_of_records(
+        built: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coldwar_lod import _validator, pipeline
+
+    started: list[str] = []
+    real = _validator.ChildValidation.__init__
+
+    def spy(self: _validator.ChildValidation, base: str) -> None:
+        started.append(base)
+        real(self, base)
+
+    monkeypatch.setattr(_validator.ChildValidation, "__init__", spy)
+    records = len(built.records.entities) + len(built.records.claims) + len(
+        built.records.disagreements)
+    assert records < pipeline.SEPARATE_PROCESS_FROM_RECORDS  # the real data: in process
+    pipeline.build_and_render(built.records.folder)
+    assert started == []
+    monkeypatch.setattr(pipeline, "SEPARATE_PROCESS_FROM_RECORDS", records)
+    result, report, _ = pipeline.build_and_render(built.records.folder)
+    assert started == [built.space.base]
+    assert result.triples == built.triples and report.warnings

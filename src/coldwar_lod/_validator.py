@@ -1,13 +1,15 @@
 """The oxigraph engine in a child process, for large builds (see ``pipeline.build_and_render``).
 
 ``python -m coldwar_lod._validator BASE`` reads the data as N-Triples (with canonical literals,
-as a build writes them) on standard input and writes its outcome as JSON on standard output:
-``{"results": [[severity, focus, path, shape, component, message, value], ...], "labels":
-{iri: label}}``, or ``{"note": why the engine cannot validate this data}``.
+as a build writes them) on standard input, in chunks (each an 8-byte big-endian length, then
+that many bytes of whole N-Triples statements; the input ends with the last chunk), and writes
+its outcome as JSON on standard output: ``{"results": [[severity, focus, path, shape,
+component, message, value], ...], "labels": {iri: label}}``, or ``{"note": why the engine
+cannot validate this data}``.
 
-A process of its own validates beside the parent's sorting and rendering without sharing its
-GIL, and its memory (the store) is returned to the system when it exits.
-:class:`ChildValidation` starts one and collects its outcome.
+A process of its own loads the data as the parent maps it, and validates beside the parent's
+sorting and rendering, without sharing its GIL; its memory (the store) is returned to the
+system when it exits. :class:`ChildValidation` starts one, feeds it and collects its outcome.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import queue
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from types import TracebackType
+from typing import BinaryIO
 
 from . import shacl
 from .validation import Outcome, oxigraph_outcome
@@ -43,12 +49,12 @@ def decode(payload: bytes) -> Outcome | str:
 
 
 class ChildValidation:
-    """A validating child process: started, handed the data, asked for its outcome.
+    """A validating child process: started, fed the data, asked for its outcome.
 
     The data is written to the child by a thread, so the caller goes on at once (a pipe write
-    releases the GIL) and holds no reference to it; the child loads it as it arrives. Its
-    error output goes to a temporary file, so that neither pipe can fill up while the other
-    is read. Used as a context manager, the child is killed if the block fails.
+    releases the GIL) and holds no reference to it; the child loads each chunk as it arrives.
+    Its error output goes to a temporary file, so that neither pipe can fill up while the
+    other is read. Used as a context manager, the child is killed if the block fails.
 
     >>> from coldwar_lod import build
     >>> with ChildValidation(build().space.base) as child:
@@ -63,31 +69,51 @@ class ChildValidation:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "coldwar_lod._validator", base],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors)
+        self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
+        self._finished = False
+
+    def feed(self, ntriples: bytes) -> None:
+        """Hand over a chunk of the data (whole N-Triples statements, canonical literals);
+        returns at once."""
+        assert not self._finished, "fed after finish()"
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write, daemon=True)
+            self._writer.start()
+        self._chunks.put(ntriples)
+
+    def finish(self) -> None:
+        """Tell the child that the data is complete."""
+        if self._writer is None:
+            self.feed(b"")
+        self._finished = True
+        self._chunks.put(None)
 
     def send(self, ntriples: bytes) -> None:
-        """Hand the data (N-Triples, canonical literals) to the child; returns at once."""
+        """Hand over the whole data at once: :meth:`feed` then :meth:`finish`."""
+        self.feed(ntriples)
+        self.finish()
+
+    def _write(self) -> None:
         stdin = self._process.stdin
-        assert stdin is not None and self._writer is None
-
-        def write(data: bytes) -> None:
-            try:
-                stdin.write(data)
-            except BrokenPipeError:  # the child is gone; its exit status tells why
-                pass
-            finally:
-                with contextlib.suppress(BrokenPipeError):
-                    stdin.close()
-
-        self._writer = threading.Thread(target=write, args=(ntriples,), daemon=True)
-        self._writer.start()
+        assert stdin is not None
+        try:
+            while (chunk := self._chunks.get()) is not None:
+                stdin.write(struct.pack(">Q", len(chunk)))
+                stdin.write(chunk)
+        except (BrokenPipeError, ValueError):  # the child is gone (or killed): its exit
+            while self._chunks.get() is not None:  # status tells why; later chunks are
+                pass  # dropped as they come
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                stdin.close()
 
     def outcome(self) -> Outcome | str:
         """Wait for the child; its outcome (or why the engine stepped aside).
 
         :raises RuntimeError: if the child failed (its error output is in the message).
         """
-        assert self._writer is not None, "send() first"
+        assert self._writer is not None and self._finished, "send() or finish() first"
         self._writer.join()
         stdout = self._process.stdout
         assert stdout is not None
@@ -106,6 +132,7 @@ class ChildValidation:
             self._process.kill()
             self._process.wait()
         if self._writer is not None:  # it ends once the child is gone (a broken pipe)
+            self._chunks.put(None)  # or at once, if it waits for a chunk
             self._writer.join()
         for pipe in (self._process.stdin, self._process.stdout):
             if pipe is not None and not pipe.closed:
@@ -120,13 +147,28 @@ class ChildValidation:
         self.close()
 
 
+def chunks(stream: BinaryIO) -> Iterator[bytes]:
+    """The chunks of the input, each as it arrives.
+
+    :raises EOFError: if the input ends inside a chunk.
+    """
+    while head := stream.read(8):
+        if len(head) < 8:
+            raise EOFError("the input ends inside a chunk's length")
+        (size,) = struct.unpack(">Q", head)
+        chunk = stream.read(size)
+        if len(chunk) < size:
+            raise EOFError(f"the input ends inside a chunk ({len(chunk)} of {size} bytes)")
+        yield chunk
+
+
 def main(argv: list[str]) -> int:
     (base,) = argv
-    # Loaded as it arrives: no copy of the whole document here.
+    # Each chunk is loaded as it arrives, while the parent maps the next.
     # Written by the parent's pyoxigraph serializer from checked terms: no need to check the
     # IRIs again (trusted).
-    sys.stdout.buffer.write(encode(oxigraph_outcome([], base, sys.stdin.buffer, canonical=True,
-                                                    trusted=True)))
+    sys.stdout.buffer.write(encode(oxigraph_outcome([], base, chunks(sys.stdin.buffer),
+                                                    canonical=True, trusted=True)))
     return 0
 
 

@@ -91,11 +91,20 @@ class Mapped:
         return out
 
 
-def map_records(records: Records, space: IriSpace) -> Mapped:
+#: :func:`map_records` hands over the triples in chunks of about this many.
+CHUNK = 10_000
+
+
+def map_records(records: Records, space: IriSpace,
+                on_triples: Callable[[list[Triple]], None] | None = None) -> Mapped:
     """Turn checked records into triples.
 
     :param records: records from :func:`coldwar_lod.records.load_records`.
     :param space: the IRI space (base) to publish under.
+    :param on_triples: called with each :data:`CHUNK` or so of triples as they are mapped,
+        and with the rest at the end (a triple stated twice may come twice), so that a
+        consumer can start on them during the mapping (``build_and_render`` feeds the
+        validating child). The list is the caller's to keep.
 
     >>> from coldwar_lod.records import load_records
     >>> from coldwar_lod.resources import default_data_dir
@@ -103,28 +112,42 @@ def map_records(records: Records, space: IriSpace) -> Mapped:
     >>> mapped.lineage["https://w3id.org/coldwar-lod/id/event/prague-spring"].split(":")[0]
     'data/events.csv'
     """
-    return _Mapper(records, space).run()
+    return _Mapper(records, space, on_triples).run()
 
 
 class _Mapper:
-    def __init__(self, records: Records, space: IriSpace) -> None:
+    def __init__(self, records: Records, space: IriSpace,
+                 on_triples: Callable[[list[Triple]], None] | None = None) -> None:
         self.records = records
         self.space = space
         self.out = Mapped()
+        self.on_triples = on_triples
+        # what was mapped since on_triples was last called (None: nobody asks)
+        self.log: list[Triple] | None = [] if on_triples is not None else None
         # Terms and entity IRIs recur in every claim: make each NamedNode once.
         self.t = functools.cache(space.term)
         self._iris: dict[str, NamedNode] = {}
         self._checksums: dict[str, Literal] = {}
 
     def run(self) -> Mapped:
-        for row in self.records.entities.values():
-            self.entity(row)
-        for row in self.records.claims.values():
-            self.claim(row)
+        log = self.log
+        for rows, map_row in ((self.records.entities, self.entity),
+                              (self.records.claims, self.claim)):
+            for row in rows.values():
+                map_row(row)
+                if log is not None and len(log) >= CHUNK:
+                    self.hand_over()
         self.truthy()
         for row in self.records.disagreements.values():
             self.disagreement(row)
+        if log is not None:
+            self.hand_over()
         return self.out
+
+    def hand_over(self) -> None:
+        assert self.on_triples is not None and self.log is not None
+        self.on_triples(self.log[:])
+        self.log.clear()
 
     def iri(self, slug: str) -> NamedNode:
         node = self._iris.get(slug)
@@ -139,7 +162,15 @@ class _Mapper:
         group = self.out.other.get(key)
         if group is None:
             group = self.out.other[key] = set()
-        return group.add
+        if self.log is None:
+            return group.add
+        add, log = group.add, self.log.append
+
+        def add_and_log(triple: Triple) -> None:
+            add(triple)
+            log(triple)
+
+        return add_and_log
 
     def typed(self, node: NamedNode, cls: NamedNode) -> None:
         """States that ``node`` is a ``cls``."""
@@ -147,7 +178,10 @@ class _Mapper:
         group = self.out.types.get(key)
         if group is None:
             group = self.out.types[key] = set()
-        group.add(Triple(node, RDF_TYPE, cls))
+        triple = Triple(node, RDF_TYPE, cls)
+        group.add(triple)
+        if self.log is not None:
+            self.log.append(triple)
 
     def entity(self, row: Row) -> None:
         node = self.iri(row.slug)

@@ -99,9 +99,13 @@ def build(data: Path | str | None = None, base: str | None = None) -> Build:
         return Build(space, records, mapped.sorted(), mapped.lineage)
 
 
-def _read_and_map(data: Path | str | None, base: str | None) -> tuple[IriSpace, Records, Mapped]:
+def _read(data: Path | str | None, base: str | None) -> tuple[IriSpace, Records]:
     space = IriSpace.from_base(base)
-    records = load_records(Path(data) if data is not None else default_data_dir())
+    return space, load_records(Path(data) if data is not None else default_data_dir())
+
+
+def _read_and_map(data: Path | str | None, base: str | None) -> tuple[IriSpace, Records, Mapped]:
+    space, records = _read(data, base)
     return space, records, map_records(records, space)
 
 
@@ -184,10 +188,13 @@ def _dataset_files(result: Build, on_file: Callable[[str, bytes], None] | None =
     return files
 
 
-#: From this many triples, ``build_and_render`` validates in a child process. Measured on
+#: From this many triples, ``validate_and_render`` validates in a child process. Measured on
 #: scaled copies of the data (benchmarks/): at 35k triples the child saves 8 %, at 47k 17 %,
 #: at 105k 20 %; at 11.7k (the real data) it costs 40 %, mostly its start-up (0.16 s).
 SEPARATE_PROCESS_FROM = 30_000
+#: From this many records, ``build_and_render`` does (it decides before mapping: the real data
+#: has about 15 triples per record, so this is about :data:`SEPARATE_PROCESS_FROM` triples).
+SEPARATE_PROCESS_FROM_RECORDS = 2_000
 
 
 def build_and_render(data: Path | str | None = None, base: str | None = None,
@@ -198,9 +205,10 @@ def build_and_render(data: Path | str | None = None, base: str | None = None,
     handed to): what ``build`` runs.
 
     With the ``oxigraph`` engine and a large build (``separate``: by default from
-    :data:`SEPARATE_PROCESS_FROM` triples), the validation runs in a child process
-    (:class:`~coldwar_lod._validator.ChildValidation`), handed the triples as soon as they are
-    mapped, while this process sorts them and renders the files: the two use both cores, where
+    :data:`SEPARATE_PROCESS_FROM_RECORDS` records), the validation runs in a child process
+    (:class:`~coldwar_lod._validator.ChildValidation`), started once the records are read and
+    fed the triples in chunks while they are mapped (it loads them meanwhile), then validating
+    while this process sorts them and renders the files: the two use both cores, where
     threads would wait for each other's GIL. Otherwise one after the other. The files are
     rendered even if the data does not conform (nothing is written here).
 
@@ -212,17 +220,20 @@ def build_and_render(data: Path | str | None = None, base: str | None = None,
     (True, True, True)
     """
     with _no_cycle_collection():
-        space, records, mapped = _read_and_map(data, base)
-        if not _separate(validator, separate, len(mapped)):
+        space, records = _read(data, base)
+        size = len(records.entities) + len(records.claims) + len(records.disagreements)
+        if not _separate(validator, separate, size, SEPARATE_PROCESS_FROM_RECORDS):
+            mapped = map_records(records, space)
             result = Build(space, records, mapped.sorted(), mapped.lineage)
             return result, validate(result, validator), _dataset_files(result, on_file)
         from ._validator import ChildValidation
 
         with ChildValidation(space.base) as child:
-            # Unsorted, so that the child loads while this process sorts. The sorted dump
-            # is written again later (about 1 s at 1M triples); at 100k the two processes
-            # finish together, and a later start would make the child the slower one.
-            child.send(export.to_bytes(mapped.triples, ox.RdfFormat.N_TRIPLES))
+            # Unsorted, as they are mapped, so that the child loads them meanwhile. The
+            # sorted dump is written again later (about 1 s at 1M triples).
+            mapped = map_records(records, space, on_triples=lambda triples: child.feed(
+                export.to_bytes(triples, ox.RdfFormat.N_TRIPLES)))
+            child.finish()
             result = Build(space, records, mapped.sorted(), mapped.lineage)
             del mapped
             files = _dataset_files(result, on_file)
@@ -233,7 +244,7 @@ def build_and_render(data: Path | str | None = None, base: str | None = None,
 def validate_and_render(result: Build, validator: str = "oxigraph",
                         separate: bool | None = None) -> tuple[ValidationReport, dict[str, bytes]]:
     """Validate a build and render its files, side by side as in :func:`build_and_render`."""
-    if not _separate(validator, separate, len(result.triples)):
+    if not _separate(validator, separate, len(result.triples), SEPARATE_PROCESS_FROM):
         return validate(result, validator), dataset_files(result)
     from ._validator import ChildValidation
 
@@ -244,10 +255,10 @@ def validate_and_render(result: Build, validator: str = "oxigraph",
     return _report_or_fallback(result, outcome, validator), files
 
 
-def _separate(validator: str, separate: bool | None, size: int) -> bool:
+def _separate(validator: str, separate: bool | None, size: int, threshold: int) -> bool:
     if validator != "oxigraph":
         return False
-    return size >= SEPARATE_PROCESS_FROM if separate is None else separate
+    return size >= threshold if separate is None else separate
 
 
 def _report_or_fallback(result: Build, outcome: Outcome | str, validator: str

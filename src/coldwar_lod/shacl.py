@@ -535,10 +535,11 @@ def non_canonical_literals(triples: Iterable[ox.Triple]) -> list[ox.Literal]:
     return sorted((lit for lit in candidates if lit not in kept), key=str)
 
 
-def load(*ntriples: bytes | BinaryIO, lenient: bool = False) -> ox.Store:
+def load(ntriples: Iterable[bytes | BinaryIO], lenient: bool = False) -> ox.Store:
     """An in-memory store holding N-Triples documents (bytes or binary streams, read as they
     load) in its default graph.
 
+    :param ntriples: the documents, each loaded as the iteration reaches it.
     :param lenient: skip checking IRIs and language tags (only for documents that pyoxigraph
         wrote from its own terms); syntax errors are still errors.
     """
@@ -603,4 +604,4 @@ def _message(template: str, row: ox.QuerySolution) -> str:
 
 def validate(ntriples: bytes, shapes_turtle: bytes) -> list[RawResult]:
     """Validate N-Triples data against Turtle shapes; the results (compiles the shapes)."""
-    return run(compile_shapes(shapes_turtle), load(ntriples))
+    return run(compile_shapes(shapes_turtle), load([ntriples]))

@@ -16,9 +16,10 @@ benchmarks/README.md has their speeds.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -223,14 +224,16 @@ def validate_triples(
 Outcome = tuple[list[shacl.RawResult], dict[str, str]]
 
 
-def oxigraph_outcome(data: list[ox.Triple], base: str, ntriples: bytes | BinaryIO | None,
+def oxigraph_outcome(data: list[ox.Triple], base: str,
+                     ntriples: bytes | BinaryIO | Iterable[bytes] | None,
                      canonical: bool, trusted: bool = False) -> Outcome | str:
     """The oxigraph engine's results and the English labels of their focus nodes, or why it
     cannot validate this data with these shapes (then the caller uses turbo).
 
     :param data: the triples (looked at only if not ``canonical`` or without ``ntriples``).
-    :param ntriples: the data as N-Triples, if the caller has them: bytes, or a stream that
-        is read as the store loads (no copy of the whole document in memory).
+    :param ntriples: the data as N-Triples, if the caller has them: bytes, a stream that is
+        read as the store loads (no copy of the whole document in memory), or chunks of
+        whole statements, each loaded as it comes (the validating child's input).
     :param trusted: ``ntriples`` were written by pyoxigraph's serializer from its own terms,
         whose IRIs and language tags it checked when they were made: load them without
         checking again (Oxigraph's lenient mode; a third faster). Made here, they are.
@@ -248,7 +251,11 @@ def oxigraph_outcome(data: list[ox.Triple], base: str, ntriples: bytes | BinaryI
         from .export import to_bytes
 
         ntriples, trusted = to_bytes(data, ox.RdfFormat.N_TRIPLES), True
-    store = shacl.load(ntriples, ontology_ntriples(base), lenient=trusted)
+    documents: Iterable[bytes | BinaryIO] = (
+        (cast("bytes | BinaryIO", ntriples),)
+        if isinstance(ntriples, bytes) or hasattr(ntriples, "read")
+        else ntriples)
+    store = shacl.load(itertools.chain(documents, (ontology_ntriples(base),)), lenient=trusted)
     raw = shacl.run(checks, store)
     nodes = {n for r in raw if not r.focus.startswith(('"', "_:"))
              for n in (r.focus, r.focus.split("#", 1)[0])}
