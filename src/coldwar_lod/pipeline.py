@@ -95,8 +95,8 @@ def build(data: Path | str | None = None, base: str | None = None) -> Build:
     :raises coldwar_lod.errors.InputError: on a bad base IRI.
     """
     with _no_cycle_collection():
-        space, records, mapped = _read_and_map(data, base)
-        return Build(space, records, mapped.sorted(), mapped.lineage)
+        space, records = _read(data, base)
+        return _sorted_build(space, records, map_records(records, space))
 
 
 def _read(data: Path | str | None, base: str | None) -> tuple[IriSpace, Records]:
@@ -104,9 +104,8 @@ def _read(data: Path | str | None, base: str | None) -> tuple[IriSpace, Records]
     return space, load_records(Path(data) if data is not None else default_data_dir())
 
 
-def _read_and_map(data: Path | str | None, base: str | None) -> tuple[IriSpace, Records, Mapped]:
-    space, records = _read(data, base)
-    return space, records, map_records(records, space)
+def _sorted_build(space: IriSpace, records: Records, mapped: Mapped) -> Build:
+    return Build(space, records, mapped.sorted(), mapped.lineage)
 
 
 @contextlib.contextmanager
@@ -223,8 +222,7 @@ def build_and_render(data: Path | str | None = None, base: str | None = None,
         space, records = _read(data, base)
         size = len(records.entities) + len(records.claims) + len(records.disagreements)
         if not _separate(validator, separate, size, SEPARATE_PROCESS_FROM_RECORDS):
-            mapped = map_records(records, space)
-            result = Build(space, records, mapped.sorted(), mapped.lineage)
+            result = _sorted_build(space, records, map_records(records, space))
             return result, validate(result, validator), _dataset_files(result, on_file)
         from ._validator import ChildValidation
 
@@ -234,7 +232,7 @@ def build_and_render(data: Path | str | None = None, base: str | None = None,
             mapped = map_records(records, space, on_triples=lambda triples: child.feed(
                 export.to_bytes(triples, ox.RdfFormat.N_TRIPLES)))
             child.finish()
-            result = Build(space, records, mapped.sorted(), mapped.lineage)
+            result = _sorted_build(space, records, mapped)
             del mapped
             files = _dataset_files(result, on_file)
             outcome = child.outcome()
