@@ -204,7 +204,8 @@ def worker_pipeline(data: Path, keep: Path | None, query_reps: int) -> dict[str,
     """One run of the pipeline in process, stage by stage, then the shipped queries."""
     import pyoxigraph as ox
 
-    from coldwar_lod import export, pipeline
+    from coldwar_lod import dataset, pipeline, rdfio
+    from coldwar_lod.files import StagedFiles, write_files
     from coldwar_lod.mapping import map_records
     from coldwar_lod.namespaces import IriSpace
     from coldwar_lod.records import load_records
@@ -217,7 +218,7 @@ def worker_pipeline(data: Path, keep: Path | None, query_reps: int) -> dict[str,
     # takes about 0.1 s); `coldwar-lod build` (subprocess) below includes everything.
     staging = Path(tempfile.mkdtemp(prefix="cw-bench-build-", dir=keep.parent if keep else None))
     try:
-        with sw.stage("build_and_render"), export.StagedFiles() as staged:
+        with sw.stage("build_and_render"), StagedFiles() as staged:
             built = pipeline.build_and_render(
                 data, on_file=lambda name, content: staged.add(staging / name, content))
             staged.commit()
@@ -230,7 +231,7 @@ def worker_pipeline(data: Path, keep: Path | None, query_reps: int) -> dict[str,
         mapped = map_records(records, space)
     with sw.stage("sort"):
         triples = mapped.sorted()
-    build = pipeline.Build(space, records, triples, mapped.lineage)
+    build = dataset.Build(space, records, triples, mapped.lineage)
     with sw.stage("validate"):
         report = pipeline.validate(build)  # the default engine (oxigraph)
     build._ntriples = None  # made again by each stage that needs it, as in a real build
@@ -239,13 +240,13 @@ def worker_pipeline(data: Path, keep: Path | None, query_reps: int) -> dict[str,
     build._ntriples = None
     for fmt in ("turtle", "json-ld", "nt", "trig"):
         with sw.stage(f"serialize {fmt}"):
-            export.serialize(triples, fmt, space)
+            rdfio.serialize(triples, fmt, space)
     with sw.stage("files"):
-        files = pipeline.dataset_files(build)
+        files = dataset.dataset_files(build)
     out = Path(tempfile.mkdtemp(prefix="cw-bench-out-", dir=keep.parent if keep else None))
     try:
         with sw.stage("write"):
-            export.write_files({out / name: content for name, content in files.items()})
+            write_files({out / name: content for name, content in files.items()})
         if keep is not None:
             shutil.rmtree(keep, ignore_errors=True)
             out.rename(keep)
@@ -264,9 +265,10 @@ def worker_pipeline(data: Path, keep: Path | None, query_reps: int) -> dict[str,
 
 def time_queries(store: Any, build: Any, reps: int) -> dict[str, dict[str, Any]]:
     """Run every shipped query on the embedded store: ``Store.query`` read to the end, and
-    :func:`coldwar_lod.query.run_query` (what ``coldwar-lod query`` does) if it exists."""
+    :func:`coldwar_lod.sparql.query.run_query` (what ``coldwar-lod query`` does) if it exists."""
     try:
-        from coldwar_lod.query import NamedQuery, run_query
+        from coldwar_lod.sparql.catalogue import NamedQuery
+        from coldwar_lod.sparql.query import run_query
     except ImportError:
         run_query = None
     queries: dict[str, dict[str, Any]] = {}
@@ -301,10 +303,10 @@ def time_queries(store: Any, build: Any, reps: int) -> dict[str, dict[str, Any]]
 
 
 def worker_store_load(data: Path, port: int, runs: int) -> dict[str, Any]:
-    """Time :func:`coldwar_lod.store.load_store` into a local server: each run a first load
+    """Time :func:`coldwar_lod.sparql.load.load_store` into a local server: each run a first load
     into a data graph the store does not hold yet, then a reload of the same data."""
     from coldwar_lod import pipeline
-    from coldwar_lod.store import load_store
+    from coldwar_lod.sparql.load import load_store
 
     build = pipeline.build(data)
     first, reload = [], []
@@ -400,7 +402,7 @@ def worker_differential(data: Path, drop_every: int, engines: list[str]) -> dict
     bounds, sources and selectors, so the copy violates most shapes.
     """
     from coldwar_lod import pipeline
-    from coldwar_lod.validation import validate_triples
+    from coldwar_lod.validation.engines import validate_triples
 
     build = pipeline.build(data)
     out: dict[str, Any] = {}
@@ -446,7 +448,8 @@ def worker_profile(data: Path, out: Path, top: int = 30) -> dict[str, Any]:
     import io
     import pstats
 
-    from coldwar_lod import export, pipeline
+    from coldwar_lod import dataset, pipeline
+    from coldwar_lod.files import write_files
 
     profiler = cProfile.Profile()
     target = Path(tempfile.mkdtemp(prefix="cw-bench-prof-"))
@@ -454,8 +457,8 @@ def worker_profile(data: Path, out: Path, top: int = 30) -> dict[str, Any]:
         profiler.enable()
         build = pipeline.build(data)
         report = pipeline.validate(build)
-        files = pipeline.dataset_files(build)
-        export.write_files({target / name: content for name, content in files.items()})
+        files = dataset.dataset_files(build)
+        write_files({target / name: content for name, content in files.items()})
         profiler.disable()
     finally:
         shutil.rmtree(target, ignore_errors=True)
@@ -529,7 +532,7 @@ def free_port() -> int:
 def oxigraph_loads(nt_file: Path, runs: int, graph: str, work: Path,
                    data: Path | None) -> dict[str, Any]:
     """Bulk load (``oxigraph load``) and HTTP (GSP POST) load of the N-Triples, timed; and
-    :func:`coldwar_lod.store.load_store` into the same server, if that module exists."""
+    :func:`coldwar_lod.sparql.load.load_store` into the same server, if that module exists."""
     binary = BIN / "oxigraph"
     if not binary.is_file():
         found = shutil.which("oxigraph")
@@ -711,8 +714,8 @@ def bench_size(name: str, target: int, args: argparse.Namespace, naive_done: dic
     if args.skip_server:
         result["oxigraph"] = {"skipped": "--skip-server"}
     else:
-        from coldwar_lod.export import data_graph
         from coldwar_lod.namespaces import IriSpace
+        from coldwar_lod.rdfio import data_graph
 
         graph = data_graph(IriSpace.from_base()).value
         server_runs = 1 if manifest.triples >= 500_000 else min(runs, 3)
@@ -907,9 +910,9 @@ def markdown(report: dict[str, Any]) -> str:
     row("HTTP GSP POST of N-Triples (server RSS)",
         lambda s: (s["oxigraph"].get("http", {}).get("median"),
                    s["oxigraph"].get("http", {}).get("server_peak_mib")))
-    row("`coldwar_lod.store.load_store`: first load (3 graphs, all or nothing)",
+    row("`coldwar_lod.sparql.load.load_store`: first load (3 graphs, all or nothing)",
         lambda s: (s["oxigraph"].get("load_store", {}).get("median"), None))
-    row("`coldwar_lod.store.load_store`: reload of unchanged data",
+    row("`coldwar_lod.sparql.load.load_store`: reload of unchanged data",
         lambda s: (s["oxigraph"].get("load_store", {}).get("reload_median"), None))
     lines.append("| **naive: rdflib + pySHACL** |" + " |" * (2 * len(sizes)))
     for name in NAIVE_STAGES:
@@ -943,7 +946,7 @@ def markdown(report: dict[str, Any]) -> str:
     queries = sorted({q for s in sizes for q in s["queries"]})
     if queries:
         lines += ["", "**Shipped queries** on the embedded pyoxigraph store: ms, median; "
-                  "`Store.query` read to the end / `coldwar_lod.query.run_query` (rows)", "",
+                  "`Store.query` read to the end / `coldwar_lod.sparql.query.run_query` (rows)", "",
                   "| query | " + " | ".join(s["size"] for s in sizes) + " |",
                   "|---|" + "---:|" * len(sizes)]
         for q in queries:
@@ -1069,7 +1072,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="executions of each query per run (median)")
     parser.add_argument("--skip-server", action="store_true", help="skip the Oxigraph loads")
     parser.add_argument("--store-load-max", type=int, default=500_000,
-                        help="time coldwar_lod.store.load_store only up to this many triples "
+                        help="time coldwar_lod.sparql.load.load_store only up to this many triples "
                              "(a first load takes about 135 s at 1M)")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="the real data")
     parser.add_argument("--work", type=Path, default=BENCH / "work",

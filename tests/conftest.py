@@ -10,11 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 import coldwar_lod
-from coldwar_lod.pipeline import Build
+from coldwar_lod.dataset import Build
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDEN_ROOT = Path(__file__).resolve().parent / "golden"
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from coldwar_lod.pipeline import Build
+from coldwar_lod.dataset import Build
 
 from .conftest import DATA
 

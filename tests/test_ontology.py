@@ -6,7 +6,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from coldwar_lod import model
-from coldwar_lod.pipeline import Build
+from coldwar_lod.dataset import Build
 from coldwar_lod.resources import ontology_file
 
 CWO = "https://w3id.org/coldwar-lod/ontology#"

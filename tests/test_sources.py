@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from coldwar_lod.pipeline import Build
+from coldwar_lod.dataset import Build
 from coldwar_lod.sources import check_locators, source_text
 
 from .conftest import ROOT

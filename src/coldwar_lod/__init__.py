@@ -10,6 +10,9 @@ it::
     >>> ttl = build.serialize("turtle")              # or "json-ld", "nt", "trig", ...
     >>> ttl.startswith(b"@prefix")
     True
+
+Every name in ``__all__`` is the public API (the command-line tool uses nothing else); each is
+documented with a runnable example.
 """
 
 import importlib
@@ -19,30 +22,48 @@ from ._version import __version__
 from .errors import ColdwarError, EndpointError, InputError, InputErrors, QueryError
 
 if TYPE_CHECKING:
-    from .pipeline import Build, build, build_and_render, build_graph, validate, write_dataset
-    from .query import NamedQuery, QueryResult, load_query, run_query, shipped_queries
-    from .store import Endpoint, LoadReport, load_store
-    from .validation import ValidationReport, ValidationResult
-    from .wikidata import (
-        Comparison,
-        ComparisonReport,
-        LinkCheck,
-        LinkReport,
-        check_links,
-        compare_with_wikidata,
-        wikidata_endpoint,
+    from .api import (
+        Outcome,
+        export,
+        load,
+        locate,
+        statistics,
+        validate_files,
+        write_dataset,
+        write_unlinked,
     )
+    from .dataset import DUMPS, Build, dataset_files
+    from .namespaces import IriSpace, shortener
+    from .pipeline import build, build_and_render, build_graph, validate
+    from .sparql.catalogue import NamedQuery, load_query, shipped_queries
+    from .sparql.http import Endpoint
+    from .sparql.load import LoadReport, load_store
+    from .sparql.query import run_query
+    from .sparql.results import QueryResult
+    from .stats import Stats, count
+    from .validation.report import ValidationReport, ValidationResult
+    from .wikidata.compare import Comparison, ComparisonReport, compare_with_wikidata
+    from .wikidata.links import LinkCheck, LinkReport, check_links
+    from .wikidata.service import wikidata_endpoint
 
 #: Imported on first use (PEP 562), so that ``coldwar-lod build`` starts fast, and the
-#: validating child process (``_validator``) imports only what it uses.
+#: validating child process imports only what it uses.
 _LAZY = {name: module for module, names in {
-    "pipeline": ("Build", "build", "build_and_render", "build_graph", "validate",
-                 "write_dataset"),
-    "validation": ("ValidationReport", "ValidationResult"),
-    "query": ("NamedQuery", "QueryResult", "load_query", "run_query", "shipped_queries"),
-    "store": ("Endpoint", "LoadReport", "load_store"),
-    "wikidata": ("Comparison", "ComparisonReport", "LinkCheck", "LinkReport", "check_links",
-                 "compare_with_wikidata", "wikidata_endpoint"),
+    "api": ("Outcome", "export", "load", "locate", "statistics", "validate_files",
+            "write_dataset", "write_unlinked"),
+    "dataset": ("DUMPS", "Build", "dataset_files"),
+    "namespaces": ("IriSpace", "shortener"),
+    "pipeline": ("build", "build_and_render", "build_graph", "validate"),
+    "sparql.catalogue": ("NamedQuery", "load_query", "shipped_queries"),
+    "sparql.http": ("Endpoint",),
+    "sparql.load": ("LoadReport", "load_store"),
+    "sparql.query": ("run_query",),
+    "sparql.results": ("QueryResult",),
+    "stats": ("Stats", "count"),
+    "validation.report": ("ValidationReport", "ValidationResult"),
+    "wikidata.compare": ("Comparison", "ComparisonReport", "compare_with_wikidata"),
+    "wikidata.links": ("LinkCheck", "LinkReport", "check_links"),
+    "wikidata.service": ("wikidata_endpoint",),
 }.items() for name in names}
 
 
@@ -54,7 +75,9 @@ def __getattr__(name: str) -> Any:
     globals()[name] = value
     return value
 
+
 __all__ = [
+    "DUMPS",
     "Build",
     "ColdwarError",
     "Comparison",
@@ -63,12 +86,15 @@ __all__ = [
     "EndpointError",
     "InputError",
     "InputErrors",
+    "IriSpace",
     "LinkCheck",
     "LinkReport",
     "LoadReport",
     "NamedQuery",
+    "Outcome",
     "QueryError",
     "QueryResult",
+    "Stats",
     "ValidationReport",
     "ValidationResult",
     "__version__",
@@ -77,11 +103,20 @@ __all__ = [
     "build_graph",
     "check_links",
     "compare_with_wikidata",
+    "count",
+    "dataset_files",
+    "export",
+    "load",
     "load_query",
     "load_store",
+    "locate",
     "run_query",
     "shipped_queries",
+    "shortener",
+    "statistics",
     "validate",
+    "validate_files",
     "wikidata_endpoint",
     "write_dataset",
+    "write_unlinked",
 ]

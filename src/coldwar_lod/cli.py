@@ -6,15 +6,15 @@ error, 4 endpoint error, 5 query error. Tracebacks are shown only with ``--debug
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+import coldwar_lod as api
 
 from . import errors
 from .errors import ColdwarError, InputError, InputErrors
@@ -91,10 +91,18 @@ def main(ctx: click.Context, debug: bool, base: str | None, data: Path | None,
     ctx.obj = Context(debug, base, data, validator)
 
 
-def _build(ctx: Context) -> Any:
-    from .pipeline import build
+def _build(ctx: Context) -> api.Build:
+    return api.build(ctx.data, ctx.base)
 
-    return build(ctx.data, ctx.base)
+
+def _stop_unless_conforms(report: api.ValidationReport, space: Any, unchanged: str) -> None:
+    """The one way a command ends on data that does not conform: the report, what was left as
+    it was, exit 1."""
+    if report.conforms:
+        return
+    click.echo(report.text(space.prefixes()), err=True)
+    click.echo(f"\nthe data does not conform; {unchanged}", err=True)
+    sys.exit(errors.EXIT_VIOLATIONS)
 
 
 @main.command("build")
@@ -107,33 +115,21 @@ def build_cmd(ctx: Context, out: Path) -> None:
 
     Nothing in OUT changes unless the build succeeds and the data conforms.
     """
-    from .export import StagedFiles
-    from .pipeline import build_and_render
-    from .stats import count
-
-    started = time.perf_counter()
-    with StagedFiles() as staged:  # each file is written as soon as it is rendered
-        result, report, _ = build_and_render(
-            ctx.data, ctx.base, ctx.validator,
-            on_file=lambda name, content: staged.add(out / name, content))
-        click.echo(f"read {len(result.records.entities) + len(result.records.claims)} records "
-                   f"from {result.records.folder}")
-        if not report.conforms:  # leaving the block removes what was staged
-            click.echo(report.text(result.space.prefixes()), err=True)
-            click.echo(f"\nthe data does not conform; {out}/ was left as it was.", err=True)
-            sys.exit(errors.EXIT_VIOLATIONS)
-        written = staged.commit()
-    for path, size in written.items():
+    done = api.write_dataset(out, ctx.data, ctx.base, ctx.validator)
+    result, report = done.build, done.report
+    records = result.records
+    click.echo(f"read {len(records.entities) + len(records.claims)} records from {records.folder}")
+    _stop_unless_conforms(report, result.space, f"{out}/ was left as it was.")
+    for path, size in done.files.items():
         click.echo(f"wrote {path} ({size:,} bytes)")
-    stats = count(result.records)
-    entities = sum(stats.entities.values())
-    click.echo(f"\n{len(result.triples):,} triples: {entities} entities, {stats.claims} claims "
-               f"({stats.locators} locators), {stats.disagreements} disagreements, "
-               f"{stats.wikidata_links} Wikidata links")
+    stats = api.count(records)
+    click.echo(f"\n{len(result.triples):,} triples: {sum(stats.entities.values())} entities, "
+               f"{stats.claims} claims ({stats.locators} locators), {stats.disagreements} "
+               f"disagreements, {stats.wikidata_links} Wikidata links")
     if report.note:
         click.echo(f"({report.note})")
     click.echo(f"validation ({report.validator}): conforms, {len(report.warnings)} warning(s); "
-               f"base {result.space.base}; {time.perf_counter() - started:.2f} s")
+               f"base {result.space.base}; {done.seconds:.2f} s")
 
 
 @main.command("validate")
@@ -146,25 +142,11 @@ def validate_cmd(ctx: Context, files: tuple[Path, ...], quiet: bool) -> None:
 
     Exit 0 if it conforms, 1 if there are violations, 2 on unreadable input.
     """
-    from .pipeline import validate
-    from .rdfio import read_rdf
-    from .validation import validate_triples
-
     if files:
-        result = None
-        with contextlib.suppress(ColdwarError):
-            result = _build(ctx)  # without readable records, results have no file:line
-        triples = read_rdf(files)
-        from .namespaces import IriSpace
-
-        space = result.space if result else IriSpace.from_base(ctx.base)
-        report = validate_triples(triples, space, validator=ctx.validator,
-                                  lineage=result.lineage if result else None)
+        report = api.validate_files(files, ctx.data, ctx.base, ctx.validator)
     else:
-        result = _build(ctx)
-        space = result.space
-        report = validate(result, ctx.validator)
-    text = report.text(space.prefixes())
+        report = api.validate(_build(ctx), ctx.validator)
+    text = report.text(api.IriSpace.from_base(ctx.base).prefixes())
     click.echo(text.splitlines()[0] if quiet else text)
     sys.exit(errors.EXIT_OK if report.conforms else errors.EXIT_VIOLATIONS)
 
@@ -179,19 +161,11 @@ def validate_cmd(ctx: Context, files: tuple[Path, ...], quiet: bool) -> None:
 @handle_errors
 def export_cmd(ctx: Context, fmt: str, output: Path | None) -> None:
     """Build, validate and write the dataset in one format."""
-    from .export import write_files
-    from .pipeline import validate
-
-    result = _build(ctx)
-    report = validate(result, ctx.validator)
-    if not report.conforms:
-        click.echo(report.text(result.space.prefixes()), err=True)
-        sys.exit(errors.EXIT_VIOLATIONS)
-    content = result.serialize(fmt)
+    done, content = api.export(fmt, output, ctx.data, ctx.base, ctx.validator)
+    _stop_unless_conforms(done.report, done.build.space, "nothing was written.")
     if output is None:
         sys.stdout.buffer.write(content)
     else:
-        write_files({output: content})
         click.echo(f"wrote {output} ({len(content):,} bytes)", err=True)
 
 
@@ -200,11 +174,7 @@ def export_cmd(ctx: Context, fmt: str, output: Path | None) -> None:
 @handle_errors
 def stats_cmd(ctx: Context) -> None:
     """Count events, persons, states, claims per source, disagreements, links."""
-    from .stats import count
-
-    result = _build(ctx)
-    rows = count(result.records).rows()
-    rows.append(("triples", len(result.triples)))
+    rows = api.statistics(ctx.data, ctx.base)
     width = max(len(label) for label, n in rows if n is not None)
     for label, n in rows:
         click.echo(label if n is None else f"{label:<{width}}  {n:>7,}")
@@ -217,14 +187,7 @@ def stats_cmd(ctx: Context) -> None:
 @handle_errors
 def unlinked_cmd(ctx: Context, output: Path | None) -> None:
     """List the entities without a verified Wikidata QID, for reconciliation."""
-    from .export import write_files
-    from .wikidata import unlinked_tsv
-
-    result = _build(ctx)
-    content = unlinked_tsv(result.records, result.space)
-    target = output or result.records.folder / "unlinked.tsv"
-    write_files({target: content})
-    count = len(content.splitlines()) - 1
+    target, count = api.write_unlinked(output, ctx.data, ctx.base)
     click.echo(f"wrote {target}: {count} entities without a Wikidata link")
 
 
@@ -241,21 +204,7 @@ def locate_cmd(ctx: Context, source: str, phrase: str, sources_dir: Path) -> Non
 
     Case and runs of white space are ignored.
     """
-    from .errors import did_you_mean
-    from .records import load_records
-    from .resources import default_data_dir
-    from .sources import find_passages, source_text
-
-    records = load_records(ctx.data or default_data_dir())
-    row = records.entities.get(source)
-    if row is None or row.kind != "sources":
-        names = [r.slug for r in records.of_kind("sources")]
-        raise InputError(f"unknown source {source!r}{did_you_mean(source, names)}; one of: "
-                         f"{', '.join(names)}")
-    found = find_passages(source_text(records, source, sources_dir), phrase)
-    if not found:
-        raise InputError(f"phrase not found in {source}")
-    for loc in found:
+    for loc in api.locate(source, phrase, sources_dir, ctx.data):
         click.echo(f"{source}:{loc.start}-{loc.end}")
 
 
@@ -296,15 +245,11 @@ def query_cmd(ctx: Context, query: str, endpoint: str | None, graph: str | None,
     standard output, the row count and time to standard error. Exit 4 if the endpoint is
     unreachable or fails, 5 if the query is malformed, rejected or times out.
     """
-    from .namespaces import IriSpace
-    from .query import load_query, run_query
-    from .store import Endpoint
-
-    named = load_query(query)
-    space = IriSpace.from_base(ctx.base)
+    named = api.load_query(query)
+    space = api.IriSpace.from_base(ctx.base)
     if endpoint:
-        service = Endpoint.from_url(endpoint, timeout=timeout, retries=retries)
-        result = run_query(named, endpoint=service, base=space.base,
+        service = api.Endpoint.from_url(endpoint, timeout=timeout, retries=retries)
+        result = api.run_query(named, endpoint=service, base=space.base,
                            graph=None if graph in (None, "none") else graph,
                            service_default_graph=graph == "none")
     else:
@@ -312,7 +257,7 @@ def query_cmd(ctx: Context, query: str, endpoint: str | None, graph: str | None,
             raise InputError("--graph applies to queries sent to an --endpoint")
         built = _build(ctx)
         space = built.space
-        result = run_query(named, built)
+        result = api.run_query(named, built)
     click.echo(result.serialize(fmt, space.prefixes()), nl=False)
     count = "yes/no" if result.kind == "ask" else f"{len(result.rows)} row(s)"
     click.echo(f"{count} in {result.seconds:.3f} s ({result.where})", err=True)
@@ -325,9 +270,7 @@ def queries_cmd(verbose: bool) -> None:
     """List the shipped queries: name and summary (run one with `coldwar-lod query NAME`)."""
     import textwrap
 
-    from .query import shipped_queries
-
-    catalogue = shipped_queries()
+    catalogue = api.shipped_queries()
     width = max((len(name) for name in catalogue), default=0)
     for name, named in catalogue.items():
         click.echo(f"{name:<{width}}  {named.summary}")
@@ -367,25 +310,18 @@ def load_cmd(ctx: Context, endpoint: str, update_endpoint: str | None,
     Exit 1 if the data does not conform, 2 for bad options or an occupied graph without
     --replace, 4 if the store fails.
     """
-    from .pipeline import validate
-    from .store import Endpoint, load_store
-
-    service = Endpoint.from_url(endpoint, update_url=update_endpoint,
-                                gsp_url="" if gsp_endpoint == "none" else gsp_endpoint,
-                                timeout=timeout, retries=retries)
-    result = _build(ctx)
-    report = validate(result, ctx.validator)
-    if not report.conforms:
-        click.echo(report.text(result.space.prefixes()), err=True)
-        click.echo("\nthe data does not conform; the store was not touched.", err=True)
-        sys.exit(errors.EXIT_VIOLATIONS)
-    click.echo(f"endpoint: {service.describe()}")
+    service = api.Endpoint.from_url(endpoint, update_url=update_endpoint,
+                                    gsp_url="" if gsp_endpoint == "none" else gsp_endpoint,
+                                    timeout=timeout, retries=retries)
 
     def progress(line: str) -> None:
         click.echo(line, err=True)
 
-    done = load_store(result, service, graph=graph, replace=replace, chunk_size=chunk_size,
-                      progress=progress)
+    click.echo(f"endpoint: {service.describe()}")
+    checked, done = api.load(service, ctx.data, ctx.base, ctx.validator, graph=graph,
+                             replace=replace, chunk_size=chunk_size, progress=progress)
+    _stop_unless_conforms(checked.report, checked.build.space, "the store was not touched.")
+    assert done is not None
     how = "Graph Store Protocol" if done.method == "gsp" else "SPARQL Update"
     width = max(len(g.iri) for g in done.graphs) + 2
     for g in done.graphs:
@@ -439,12 +375,11 @@ def wikidata_check_cmd(ctx: Context, endpoint: str, fmt: str, batch_size: int, t
     standard error. Exit 0 if every link resolves, 1 if any item is missing or redirected,
     4 if the endpoint is unreachable or fails, 5 if it rejects a query or times out.
     """
-    from .wikidata import check_links, shorten
-
-    report, prefixes = _wikidata_report(ctx, check_links, endpoint, fmt, batch_size, timeout,
+    report, prefixes = _wikidata_report(ctx, api.check_links, endpoint, fmt, batch_size, timeout,
                                         retries)
+    short = api.shortener(prefixes)
     for check in report.violations:
-        click.echo(f"{check.status}: {shorten(check.link.entity, prefixes)} "
+        click.echo(f"{check.status}: {short(check.link.entity)} "
                    f"({check.link.qid}): {check.note}", err=True)
     if report.violations:
         sys.exit(errors.EXIT_VIOLATIONS)
@@ -465,17 +400,13 @@ def wikidata_compare_cmd(ctx: Context, endpoint: str, fmt: str, batch_size: int,
     and object are both linked can be compared; links are followed through redirects. Exit 0
     when the comparison ran (differences are its content), 4 or 5 as for `check`.
     """
-    from .wikidata import compare_with_wikidata
-
-    _wikidata_report(ctx, compare_with_wikidata, endpoint, fmt, batch_size, timeout, retries)
+    _wikidata_report(ctx, api.compare_with_wikidata, endpoint, fmt, batch_size, timeout, retries)
 
 
 def _wikidata_report(ctx: Context, run: Callable[..., Any], endpoint: str, fmt: str,
                      batch_size: int, timeout: float, retries: int) -> tuple[Any, dict[str, str]]:
     """Build, run a Wikidata report, print it (summary to standard error)."""
-    from .wikidata import wikidata_endpoint
-
-    service = wikidata_endpoint(endpoint, timeout=timeout, retries=retries)
+    service = api.wikidata_endpoint(endpoint, timeout=timeout, retries=retries)
     result = _build(ctx)
     report = run(result, service, batch_size=batch_size)
     prefixes = result.space.prefixes()

@@ -34,26 +34,6 @@ from .namespaces import (
 )
 from .records import Records, Row, parse_labels, parse_locators
 
-_XSD_DATETIME = NamedNode(XSD + "dateTime")
-_XSD_INTEGER = NamedNode(XSD + "integer")
-_XSD_GYEAR = NamedNode(XSD + "gYear")
-_XSD_GYEARMONTH = NamedNode(XSD + "gYearMonth")
-_XSD_DATE = NamedNode(XSD + "date")
-_LABEL = NamedNode(RDFS + "label")
-_COMMENT = NamedNode(RDFS + "comment")
-_ALT = NamedNode(SKOS + "altLabel")
-_EXACT = NamedNode(SKOS + "exactMatch")
-_NOTE = NamedNode(SKOS + "editorialNote")
-_DERIVED = NamedNode(PROV + "wasDerivedFrom")
-_HAS_SOURCE = NamedNode(OA + "hasSource")
-_HAS_SELECTOR = NamedNode(OA + "hasSelector")
-_SELECTOR = NamedNode(OA + "TextPositionSelector")
-_START = NamedNode(OA + "start")
-_END = NamedNode(OA + "end")
-_SUBJECT = NamedNode(RDF + "subject")
-_PREDICATE = NamedNode(RDF + "predicate")
-_OBJECT = NamedNode(RDF + "object")
-
 _RANK_ORDER = {"preferred": 0, "normal": 1, "deprecated": 2}
 
 
@@ -188,15 +168,15 @@ class _Mapper:
         self.out.lineage[node.value] = row.where()
         add = self.adder(node)
         self.typed(node, self.t(model.TYPES[row.kind][row.get("type")]))
-        add(Triple(node, _LABEL, Literal(row.get("label_en"), language="en")))
+        add(Triple(node, RDFS.label, Literal(row.get("label_en"), language="en")))
         for lang, text in parse_labels(row.get("labels")) if row.get("labels") else ():
-            add(Triple(node, _LABEL, Literal(text, language=lang)))
+            add(Triple(node, RDFS.label, Literal(text, language=lang)))
         for lang, text in parse_labels(row.get("alt_labels")) if row.get("alt_labels") else ():
-            add(Triple(node, _ALT, Literal(text, language=lang)))
+            add(Triple(node, SKOS.altLabel, Literal(text, language=lang)))
         if row.get("description"):
-            add(Triple(node, _COMMENT, Literal(row.get("description"), language="en")))
+            add(Triple(node, RDFS.comment, Literal(row.get("description"), language="en")))
         if row.get("qid"):
-            add(Triple(node, _EXACT, NamedNode(WD + row.get("qid"))))
+            add(Triple(node, SKOS.exactMatch, NamedNode(WD + row.get("qid"))))
         if row.kind == "positions":
             add(Triple(node, self.t("positionIn"), self.iri(row.get("organisation"))))
         if row.kind in model.WORK_KINDS:
@@ -204,29 +184,29 @@ class _Mapper:
 
     def bibliographic(self, row: Row, node: NamedNode) -> None:
         add = self.adder(node)
-        add(Triple(node, NamedNode(DCTERMS + "title"), Literal(row.get("label_en"))))
+        add(Triple(node, DCTERMS.title, Literal(row.get("label_en"))))
         for column, predicate in (
-            ("author", DCTERMS + "creator"), ("publisher", DCTERMS + "publisher"),
-            ("journal", self.space.ontology + "journalTitle"), ("volume", BIBO + "volume"),
-            ("issue", BIBO + "issue"), ("pages", BIBO + "pages"), ("doi", BIBO + "doi"),
-            ("jstor", self.space.ontology + "jstorStableId"),
-            ("language", DCTERMS + "language"),
+            ("author", DCTERMS.creator), ("publisher", DCTERMS.publisher),
+            ("journal", self.t("journalTitle")), ("volume", BIBO.volume),
+            ("issue", BIBO.issue), ("pages", BIBO.pages), ("doi", BIBO.doi),
+            ("jstor", self.t("jstorStableId")),
+            ("language", DCTERMS.language),
         ):
             if row.get(column):
-                add(Triple(node, NamedNode(predicate), Literal(row.get(column))))
-        for column, predicate in (("issued", "issued"), ("year", "issued"),
-                                  ("modified", "modified")):
+                add(Triple(node, predicate, Literal(row.get(column))))
+        for column, date_predicate in (("issued", DCTERMS.issued), ("year", DCTERMS.issued),
+                                       ("modified", DCTERMS.modified)):
             if row.get(column):
-                add(Triple(node, NamedNode(DCTERMS + predicate), _date_literal(row.get(column))))
+                add(Triple(node, date_predicate, _date_literal(row.get(column))))
         if row.get("url"):
-            add(Triple(node, NamedNode(SCHEMA + "url"), NamedNode(row.get("url"))))
+            add(Triple(node, SCHEMA.url, NamedNode(row.get("url"))))
         for author in row.get("authors").split():
-            add(Triple(node, NamedNode(DCTERMS + "creator"), self.iri(author)))
+            add(Triple(node, DCTERMS.creator, self.iri(author)))
         if row.kind == "sources":
             self.typed(node, self.t("Source"))
             add(Triple(node, self.t("sha256"), Literal(row.get("sha256"))))
             add(Triple(node, self.t("textLength"),
-                       Literal(row.get("length"), datatype=_XSD_INTEGER)))
+                       Literal(row.get("length"), datatype=XSD.integer)))
             add(Triple(node, self.t("textFile"), Literal(row.get("file"))))
         if row.get("locators"):
             self.locators(row, node, node.value)
@@ -240,17 +220,17 @@ class _Mapper:
             target = NamedNode(f"{base_iri}#{frag}")
             selector = NamedNode(f"{base_iri}#{frag}-selector")
             self.out.lineage[target.value] = self.out.lineage[selector.value] = row.where()
-            add(Triple(node, _DERIVED, target))
+            add(Triple(node, PROV.wasDerivedFrom, target))
             add(Triple(node, stated_in, source))
             self.typed(target, locator)
             add_target = self.adder(target)
-            add_target(Triple(target, _HAS_SOURCE, source))
-            add_target(Triple(target, _HAS_SELECTOR, selector))
+            add_target(Triple(target, OA.hasSource, source))
+            add_target(Triple(target, OA.hasSelector, selector))
             add_target(Triple(target, sha256, self.checksum(loc.source)))
-            self.typed(selector, _SELECTOR)
+            self.typed(selector, OA.TextPositionSelector)
             add_selector = self.adder(selector)
-            add_selector(Triple(selector, _START, Literal(str(loc.start), datatype=_XSD_INTEGER)))
-            add_selector(Triple(selector, _END, Literal(str(loc.end), datatype=_XSD_INTEGER)))
+            add_selector(Triple(selector, OA.start, Literal(str(loc.start), datatype=XSD.integer)))
+            add_selector(Triple(selector, OA.end, Literal(str(loc.end), datatype=XSD.integer)))
 
     def checksum(self, source: str) -> Literal:
         """A source's SHA-256 as a literal, made once per source."""
@@ -285,7 +265,7 @@ class _Mapper:
         if prop.object_kind == "date":
             return self.timespan(NamedNode(node.value + "#timespan"), obj, row.where())
         if prop.object_kind == "integer":
-            return Literal(obj, datatype=_XSD_INTEGER)
+            return Literal(obj, datatype=XSD.integer)
         return Literal(obj, language="en")
 
     def claim(self, row: Row) -> None:
@@ -294,9 +274,9 @@ class _Mapper:
         add, t = self.adder(node), self.t
         prop = model.CLAIM_PROPERTIES[row.get("property")]
         self.typed(node, t("Claim"))
-        add(Triple(node, _SUBJECT, self.iri(row.get("subject"))))
-        add(Triple(node, _PREDICATE, t(prop.term)))
-        add(Triple(node, _OBJECT, self.claim_object(row, node)))
+        add(Triple(node, RDF.subject, self.iri(row.get("subject"))))
+        add(Triple(node, RDF.predicate, t(prop.term)))
+        add(Triple(node, RDF.object, self.claim_object(row, node)))
         add(Triple(node, t("rank"), t(model.RANKS[row.get("rank") or "normal"])))
         if row.get("role"):
             add(Triple(node, t("role"), t(model.ROLES[row.get("role")])))
@@ -312,7 +292,7 @@ class _Mapper:
         if row.get("pages"):
             add(Triple(node, t("pagesCited"), Literal(row.get("pages"))))
         if row.get("note"):
-            add(Triple(node, _NOTE, Literal(row.get("note"), language="en")))
+            add(Triple(node, SKOS.editorialNote, Literal(row.get("note"), language="en")))
         self.locators(row, node, node.value)
 
     def truthy(self) -> None:
@@ -337,24 +317,24 @@ class _Mapper:
         self.out.lineage[node.value] = row.where()
         add = self.adder(node)
         self.typed(node, self.t("Disagreement"))
-        add(Triple(node, _LABEL, Literal(row.get("label_en"), language="en")))
-        add(Triple(node, _NOTE, Literal(row.get("note"), language="en")))
+        add(Triple(node, RDFS.label, Literal(row.get("label_en"), language="en")))
+        add(Triple(node, SKOS.editorialNote, Literal(row.get("note"), language="en")))
         for slug in row.get("claims").split():
             add(Triple(node, self.t("competingClaim"), self.space.instance("claim", slug)))
 
 
 def _datetime(value: datetime) -> Literal:
-    return Literal(value.isoformat(), datatype=_XSD_DATETIME)
+    return Literal(value.isoformat(), datatype=XSD.dateTime)
 
 
 def _date_literal(edtf: str) -> Literal:
     """A bibliographic date as the most specific XSD type its precision allows."""
     parts = edtf.rstrip("?~%").split("-")
     if len(parts) == 1:
-        return Literal(parts[0], datatype=_XSD_GYEAR)
+        return Literal(parts[0], datatype=XSD.gYear)
     if len(parts) == 2:
-        return Literal(edtf, datatype=_XSD_GYEARMONTH)
-    return Literal(edtf, datatype=_XSD_DATE)
+        return Literal(edtf, datatype=XSD.gYearMonth)
+    return Literal(edtf, datatype=XSD.date)
 
 
 def sort_key(triple: Triple) -> tuple[str, bool, str]:

@@ -6,25 +6,168 @@ shapes at ``BASE/shapes#Name``; the default base is ``https://w3id.org/coldwar-l
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from pyoxigraph import NamedNode
 
 from .errors import InputError
-from .resources import DEFAULT_BASE
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-OA = "http://www.w3.org/ns/oa#"
-SCHEMA = "https://schema.org/"
-BIBO = "http://purl.org/ontology/bibo/"
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
+#: The base IRI the dataset is published under unless another is given.
+DEFAULT_BASE = "https://w3id.org/coldwar-lod/"
+
+class Vocabulary:
+    """A closed vocabulary: the terms it declares, as pyoxigraph named nodes.
+
+    A subclass sets ``NS`` and declares each term it uses as an annotated name; a name that is
+    not declared fails (``AttributeError`` at run time, an error for mypy), so a typo cannot
+    mint a new IRI. A trailing ``_`` stands for a Python keyword (``VOID.class_``).
+
+    >>> RDFS.label.value
+    'http://www.w3.org/2000/01/rdf-schema#label'
+    >>> RDFS.lable
+    Traceback (most recent call last):
+    ...
+    AttributeError: type object 'RDFS' has no attribute 'lable'
+    """
+
+    NS: ClassVar[str]
+
+    def __init_subclass__(cls) -> None:
+        for name in cls.__annotations__:
+            if name != "NS":
+                setattr(cls, name, NamedNode(cls.NS + name.removesuffix("_")))
+
+
+class RDF(Vocabulary):
+    NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    type: NamedNode
+    subject: NamedNode
+    predicate: NamedNode
+    object: NamedNode
+    first: NamedNode
+    rest: NamedNode
+    nil: NamedNode
+    langString: NamedNode  # noqa: N815 - the term's own spelling
+    dirLangString: NamedNode  # noqa: N815
+    HTML: NamedNode
+    Statement: NamedNode
+
+
+class RDFS(Vocabulary):
+    NS = "http://www.w3.org/2000/01/rdf-schema#"
+    label: NamedNode
+    comment: NamedNode
+    subClassOf: NamedNode  # noqa: N815
+    Class: NamedNode
+
+
+class XSD(Vocabulary):
+    NS = "http://www.w3.org/2001/XMLSchema#"
+    string: NamedNode
+    integer: NamedNode
+    date: NamedNode
+    dateTime: NamedNode  # noqa: N815
+    gYear: NamedNode  # noqa: N815
+    gYearMonth: NamedNode  # noqa: N815
+
+
+class OWL(Vocabulary):
+    NS = "http://www.w3.org/2002/07/owl#"
+    versionInfo: NamedNode  # noqa: N815
+    sameAs: NamedNode  # noqa: N815
+    Class: NamedNode
+
+
+class SKOS(Vocabulary):
+    NS = "http://www.w3.org/2004/02/skos/core#"
+    exactMatch: NamedNode  # noqa: N815
+    altLabel: NamedNode  # noqa: N815
+    editorialNote: NamedNode  # noqa: N815
+
+
+class DCTERMS(Vocabulary):
+    NS = "http://purl.org/dc/terms/"
+    title: NamedNode
+    description: NamedNode
+    creator: NamedNode
+    publisher: NamedNode
+    issued: NamedNode
+    modified: NamedNode
+    language: NamedNode
+    license: NamedNode
+    conformsTo: NamedNode  # noqa: N815
+
+
+class PROV(Vocabulary):
+    NS = "http://www.w3.org/ns/prov#"
+    wasDerivedFrom: NamedNode  # noqa: N815
+
+
+class OA(Vocabulary):
+    NS = "http://www.w3.org/ns/oa#"
+    hasSource: NamedNode  # noqa: N815
+    hasSelector: NamedNode  # noqa: N815
+    TextPositionSelector: NamedNode
+    start: NamedNode
+    end: NamedNode
+
+
+class SCHEMA(Vocabulary):
+    NS = "https://schema.org/"
+    url: NamedNode
+
+
+class BIBO(Vocabulary):
+    NS = "http://purl.org/ontology/bibo/"
+    volume: NamedNode
+    issue: NamedNode
+    pages: NamedNode
+    doi: NamedNode
+
+
+class VOID(Vocabulary):
+    NS = "http://rdfs.org/ns/void#"
+    Dataset: NamedNode
+    Linkset: NamedNode
+    triples: NamedNode
+    entities: NamedNode
+    distinctSubjects: NamedNode  # noqa: N815
+    properties: NamedNode
+    classPartition: NamedNode  # noqa: N815
+    class_: NamedNode
+    uriSpace: NamedNode  # noqa: N815
+    vocabulary: NamedNode
+    exampleResource: NamedNode  # noqa: N815
+    subset: NamedNode
+    linkPredicate: NamedNode  # noqa: N815
+    subjectsTarget: NamedNode  # noqa: N815
+    objectsTarget: NamedNode  # noqa: N815
+    dataDump: NamedNode  # noqa: N815
+
+
+class DCAT(Vocabulary):
+    NS = "http://www.w3.org/ns/dcat#"
+    Dataset: NamedNode
+    Distribution: NamedNode
+    version: NamedNode
+    distribution: NamedNode
+    downloadURL: NamedNode  # noqa: N815
+    mediaType: NamedNode  # noqa: N815
+    byteSize: NamedNode  # noqa: N815
+
+
+class SPDX(Vocabulary):
+    NS = "http://spdx.org/rdf/terms#"
+    checksum: NamedNode
+    Checksum: NamedNode
+    algorithm: NamedNode
+    checksumValue: NamedNode  # noqa: N815
+    checksumAlgorithm_sha256: NamedNode  # noqa: N815
+
+
+#: Namespaces whose terms are only named in prefixes and queries (no constants needed).
 SH = "http://www.w3.org/ns/shacl#"
 WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
@@ -34,9 +177,8 @@ TIME = "http://www.w3.org/2006/time#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 ORG = "http://www.w3.org/ns/org#"
 CITO = "http://purl.org/spar/cito/"
-SPDX = "http://spdx.org/rdf/terms#"
 
-RDF_TYPE = NamedNode(RDF + "type")
+RDF_TYPE = RDF.type
 
 
 def iri(term: object) -> str:
@@ -48,13 +190,40 @@ def iri(term: object) -> str:
         return term.value
     raise TypeError(f"expected a named node, got {term!r}")
 
+
 #: Standard prefixes (the project's own are added per base by :meth:`IriSpace.prefixes`).
 STANDARD_PREFIXES: dict[str, str] = {
-    "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "skos": SKOS, "dcterms": DCTERMS,
-    "prov": PROV, "oa": OA, "schema": SCHEMA, "bibo": BIBO, "void": VOID, "dcat": DCAT,
-    "sh": SH, "wd": WD, "wdt": WDT, "crm": CRM, "sem": SEM, "time": TIME, "foaf": FOAF,
-    "org": ORG, "cito": CITO, "spdx": SPDX,
+    "rdf": RDF.NS, "rdfs": RDFS.NS, "xsd": XSD.NS, "owl": OWL.NS, "skos": SKOS.NS,
+    "dcterms": DCTERMS.NS, "prov": PROV.NS, "oa": OA.NS, "schema": SCHEMA.NS, "bibo": BIBO.NS,
+    "void": VOID.NS, "dcat": DCAT.NS, "sh": SH, "wd": WD, "wdt": WDT, "crm": CRM, "sem": SEM,
+    "time": TIME, "foaf": FOAF, "org": ORG, "cito": CITO, "spdx": SPDX.NS,
 }
+
+
+def shortener(prefixes: Mapping[str, str]) -> Callable[[str], str]:
+    """A function turning an IRI into a compact IRI ``prefix:name`` (or the IRI itself).
+
+    The one way IRIs are shortened (JSON-LD, tables, reports). The longest namespace ending at
+    a ``#`` wins, then the longest ending at a ``/``; a local name may not be empty or start
+    with ``/``. (Not cached: the callers keep what they reuse.)
+
+    >>> short = shortener({"wd": "http://www.wikidata.org/entity/"})
+    >>> short("http://www.wikidata.org/entity/Q1085"), short("http://example.org/x")
+    ('wd:Q1085', 'http://example.org/x')
+    """
+    namespaces = {ns: name for name, ns in prefixes.items()}
+
+    def compact(value: str) -> str:
+        for sep in ("#", "/"):
+            cut = value.rfind(sep) + 1
+            while cut > 0:
+                name = namespaces.get(value[:cut])
+                if name is not None and cut < len(value) and value[cut] != "/":
+                    return f"{name}:{value[cut:]}"
+                cut = value.rfind(sep, 0, cut - 1) + 1
+        return value
+
+    return compact
 
 
 @dataclass(frozen=True, slots=True)

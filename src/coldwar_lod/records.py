@@ -100,12 +100,6 @@ class Records:
         """Entity rows of one kind, in file order."""
         return (r for r in self.entities.values() if r.kind == kind)
 
-    def line_of(self, kind: str, slug: str) -> str | None:
-        """``file:line`` of the record that mints the IRI ``BASE/id/<kind>/<slug>``."""
-        table = {"claim": self.claims, "disagreement": self.disagreements}.get(kind)
-        row = (table or self.entities).get(slug)
-        return row.where() if row else None
-
 
 def parse_locators(text: str) -> list[Locator]:
     """Parse a ``locators`` cell: space-separated ``source:start-end`` items.

@@ -7,10 +7,11 @@ top-level folders directly.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
-DEFAULT_BASE = "https://w3id.org/coldwar-lod/"
+from .namespaces import IriSpace
 
 _PACKAGED = Path(__file__).resolve().parent / "_resources"
 _CHECKOUT = Path(__file__).resolve().parents[2]
@@ -58,3 +59,27 @@ def shape_files() -> list[Path]:
 def ontology_file() -> Path:
     """The ontology, in Turtle."""
     return resource_dir("ontology") / "coldwar.ttl"
+
+
+@functools.lru_cache(maxsize=4)
+def ontology_bytes(base: str) -> bytes:
+    """The ontology (Turtle, as written) moved to ``base``."""
+    return IriSpace(base).rebase_text(ontology_file().read_text(encoding="utf-8")).encode()
+
+
+@functools.lru_cache(maxsize=4)
+def merged_shapes_bytes(base: str) -> bytes:
+    """All shapes in one Turtle document, moved to ``base``.
+
+    The shape files are concatenated as written (Turtle allows repeated ``@prefix``
+    directives, and the files use no labelled blank nodes), which keeps their comments and
+    their order, and is byte-identical from build to build: re-serializing would relabel the
+    blank nodes of ``sh:or`` lists and paths at random.
+    """
+    space = IriSpace(base)
+    parts = [b"# coldwar-lod SHACL shapes: the files of shapes/, merged.\n"]
+    for path in shape_files():
+        parts.append(f"\n# ---- {path.name} ----\n".encode())
+        parts.append(space.rebase_text(path.read_text(encoding="utf-8")).encode())
+    return b"".join(parts)
+

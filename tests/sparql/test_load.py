@@ -26,24 +26,16 @@ from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
 import coldwar_lod
-import coldwar_lod.store
+import coldwar_lod.sparql.load
 from coldwar_lod.cli import main
+from coldwar_lod.dataset import Build
 from coldwar_lod.errors import EXIT_ENDPOINT, EXIT_INPUT, EndpointError, InputError
-from coldwar_lod.pipeline import Build
-from coldwar_lod.store import (
-    ENV_PASSWORD,
-    ENV_TOKEN,
-    ENV_USER,
-    Endpoint,
-    chunks,
-    count_graphs,
-    dataset_graphs,
-    derive_urls,
-    load_store,
-)
+from coldwar_lod.sparql.graphs import count_graphs
+from coldwar_lod.sparql.http import ENV_PASSWORD, ENV_TOKEN, ENV_USER, Endpoint, derive_urls
+from coldwar_lod.sparql.load import chunks, dataset_graphs, load_store
 
-from .conftest import DATA, ROOT
-from .server import Delay, Drop, Fail, OxigraphServer, Proxy, Seen, free_port, oxigraph
+from ..conftest import DATA, ROOT
+from ..server import Delay, Drop, Fail, OxigraphServer, Proxy, Seen, free_port, oxigraph
 
 pytestmark = pytest.mark.server
 
@@ -263,7 +255,7 @@ def test_swap_timing_out_leaves_the_store_all_old_or_all_new(
         built: Build, edited: Build, server: OxigraphServer,
         monkeypatch: pytest.MonkeyPatch) -> None:
     load_store(built, server.url)
-    monkeypatch.setattr(coldwar_lod.store, "SWAP_TIMEOUT", 0.5)
+    monkeypatch.setattr(coldwar_lod.sparql.load, "SWAP_TIMEOUT", 0.5)
     rule = lambda seen: Delay(2) if swap(seen) else None  # noqa: E731
     lines: list[str] = []
     with Proxy(server.url, rule) as proxy, pytest.raises(EndpointError) as caught:

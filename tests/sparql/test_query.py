@@ -22,24 +22,20 @@ from click.testing import CliRunner
 
 import coldwar_lod
 from coldwar_lod.cli import main
+from coldwar_lod.dataset import Build
 from coldwar_lod.errors import EXIT_ENDPOINT, EXIT_INPUT, EXIT_QUERY, EndpointError, QueryError
-from coldwar_lod.pipeline import Build
-from coldwar_lod.query import (
-    HEADER_FIELDS,
-    QueryResult,
-    check_syntax,
-    load_query,
-    run_query,
-    shipped_queries,
-)
 from coldwar_lod.resources import resource_dir
-from coldwar_lod.store import ENV_TOKEN, ENV_USER, Endpoint, load_store
-from coldwar_lod.wikidata import unlinked_tsv
+from coldwar_lod.sparql.catalogue import HEADER_FIELDS, load_query, shipped_queries
+from coldwar_lod.sparql.http import ENV_TOKEN, ENV_USER, Endpoint
+from coldwar_lod.sparql.load import load_store
+from coldwar_lod.sparql.query import check_syntax, run_query
+from coldwar_lod.sparql.results import QueryResult
+from coldwar_lod.wikidata.unlinked import unlinked_tsv
 
-from .conftest import DATA
-from .server import Delay, Fail, OxigraphServer, Proxy, Truncate, free_port, oxigraph
+from ..conftest import DATA, GOLDEN_ROOT
+from ..server import Delay, Fail, OxigraphServer, Proxy, Truncate, free_port, oxigraph
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "queries"
+GOLDEN = GOLDEN_ROOT / "queries"
 UPDATE_GOLDEN = os.environ.get("COLDWAR_LOD_UPDATE_GOLDEN") == "1"
 NAMES = sorted(shipped_queries())
 # Every pair of triples, hashed: minutes of work, which Oxigraph cancels at its --timeout-s.

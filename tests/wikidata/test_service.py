@@ -19,24 +19,19 @@ from click.testing import CliRunner
 
 import coldwar_lod
 from coldwar_lod.cli import main
+from coldwar_lod.dataset import Build
 from coldwar_lod.errors import EXIT_ENDPOINT, EXIT_QUERY, EXIT_VIOLATIONS, EndpointError
-from coldwar_lod.pipeline import Build
-from coldwar_lod.store import ENV_PASSWORD, ENV_TOKEN, ENV_USER
-from coldwar_lod.wikidata import (
-    ENV_WIKIDATA_ENDPOINT,
-    ComparisonReport,
-    LinkReport,
-    check_links,
-    compare_with_wikidata,
-    user_agent,
-    wikidata_endpoint,
-)
+from coldwar_lod.sparql.http import ENV_PASSWORD, ENV_TOKEN, ENV_USER
+from coldwar_lod.wikidata.compare import ComparisonReport, compare_with_wikidata
+from coldwar_lod.wikidata.links import LinkReport, check_links
+from coldwar_lod.wikidata.service import ENV_WIKIDATA_ENDPOINT, user_agent, wikidata_endpoint
 
-from .server import Delay, Fail, OxigraphServer, Proxy, Seen, free_port, oxigraph
+from ..conftest import FIXTURES
+from ..server import Delay, Fail, OxigraphServer, Proxy, Seen, free_port, oxigraph
 
 pytestmark = pytest.mark.server
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "wikidata"
+FIXTURE = FIXTURES / "wikidata"
 DATA = FIXTURE / "data"
 PREFIXES = {"event": "https://w3id.org/coldwar-lod/id/event/",
             "person": "https://w3id.org/coldwar-lod/id/person/",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import csv
 from collections import Counter
 
-from coldwar_lod.pipeline import Build
-from coldwar_lod.wikidata import unlinked_tsv
+from coldwar_lod.dataset import Build
+from coldwar_lod.wikidata.unlinked import unlinked_tsv
 
-from .conftest import DATA
+from ..conftest import DATA
 
 KIND_OF = {"persons": "person", "states": "state", "organisations": "organization",
            "places": "place", "events": "event"}

@@ -1,4 +1,4 @@
-"""SHACL validation compiled to SPARQL and evaluated by Oxigraph.
+"""SHACL shapes compiled to SPARQL: one query per constraint, for all focus nodes at once.
 
 Each constraint of the shapes becomes one SPARQL ``SELECT`` that returns the validation
 results of *all* its focus nodes at once (``?this``, and ``?value`` where the result has a value
@@ -39,33 +39,26 @@ checks the data with it first (the project's own builds only write canonical lit
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
-import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import BinaryIO
 
 import pyoxigraph as ox
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-OWL = "http://www.w3.org/2002/07/owl#"
+from ..namespaces import OWL, RDF, RDFS, SH, XSD
+from .report import COMPLEX_PATH
 
-#: Result path shown for a path that is not a single predicate.
-COMPLEX_PATH = "(alternative path)"
+_OWL, _RDF, _RDFS, _XSD = OWL.NS, RDF.NS, RDFS.NS, XSD.NS
 
 #: XSD types whose literals Oxigraph stores as values; with the cast that checks a lexical form.
-_CASTS = {XSD + name: XSD + name for name in (
+_CASTS = {_XSD + name: _XSD + name for name in (
     "boolean", "integer", "decimal", "float", "double", "dateTime", "date", "time", "duration",
     "dayTimeDuration", "yearMonthDuration", "gYear", "gYearMonth", "gMonth", "gMonthDay",
     "gDay", "dateTimeStamp")}
 #: Types Oxigraph rewrites to xsd:integer: their literals cannot be checked in the store.
-_DERIVED_INTEGERS = frozenset(XSD + name for name in (
+_DERIVED_INTEGERS = frozenset(_XSD + name for name in (
     "nonNegativeInteger", "nonPositiveInteger", "negativeInteger", "positiveInteger", "long",
     "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
 _VALUE_TYPES = frozenset(_CASTS) | _DERIVED_INTEGERS
@@ -115,18 +108,6 @@ class Check:
     focus_query: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RawResult:
-    """A validation result with the terms as strings (IRIs bare, literals in N-Triples form)."""
-
-    severity: str
-    focus: str
-    path: str
-    shape: str
-    component: str
-    message: str
-    value: str
-
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -155,9 +136,9 @@ class _Graph:
     def items(self, node: Term) -> list[Term]:
         """The members of an RDF list."""
         out: list[Term] = []
-        while not (isinstance(node, ox.NamedNode) and node.value == RDF + "nil"):
-            first = self.one(node, RDF + "first")
-            rest = self.one(node, RDF + "rest")
+        while not (isinstance(node, ox.NamedNode) and node.value == _RDF + "nil"):
+            first = self.one(node, _RDF + "first")
+            rest = self.one(node, _RDF + "rest")
             if first is None or rest is None:
                 raise UnsupportedShapesError(f"malformed RDF list at {_name(node)}")
             out.append(first)
@@ -220,10 +201,10 @@ class _Compiler:
     def implicit_classes(self) -> set[Term]:
         """Shapes that are also classes: they target their instances (SHACL 2.1.3.3)."""
         g = self.graph
-        classes = {*g.subjects_with(RDF + "type", RDFS + "Class"),
-                   *g.subjects_with(RDF + "type", OWL + "Class")}
-        shapes = {*g.subjects_with(RDF + "type", SH + "NodeShape"),
-                  *g.subjects_with(RDF + "type", SH + "PropertyShape")}
+        classes = {*g.subjects_with(_RDF + "type", _RDFS + "Class"),
+                   *g.subjects_with(_RDF + "type", _OWL + "Class")}
+        shapes = {*g.subjects_with(_RDF + "type", SH + "NodeShape"),
+                  *g.subjects_with(_RDF + "type", SH + "PropertyShape")}
         return classes & shapes
 
     def deactivated(self, shape: Term) -> bool:
@@ -326,8 +307,8 @@ class _Compiler:
                     # An anti-join with all instances: one pass, where FILTER NOT EXISTS
                     # evaluates the rdfs:subClassOf* path once per value (4x slower at 1M).
                     for cls in objects:
-                        add(component, f"{focus} {values} MINUS {{ ?value <{RDF}type> ?_type . "
-                            f"?_type <{RDFS}subClassOf>* {_term(cls)} . }}")
+                        add(component, f"{focus} {values} MINUS {{ ?value <{_RDF}type> ?_type . "
+                            f"?_type <{_RDFS}subClassOf>* {_term(cls)} . }}")
                     continue
                 test = self.component(shape, key, objects, "?value")
                 add(component, f"{focus} {values} FILTER(!COALESCE({test}, false))")
@@ -465,7 +446,7 @@ class _Compiler:
         if isinstance(node, ox.NamedNode):
             return f"<{node.value}>"
         props = g.index.get(node, {})
-        if RDF + "first" in props:
+        if _RDF + "first" in props:
             return "(" + "/".join(self.path(p) for p in g.items(node)) + ")"
         for key, fmt in (("alternativePath", "alt"), ("inversePath", "^({})"),
                          ("zeroOrMorePath", "({})*"), ("oneOrMorePath", "({})+"),
@@ -484,7 +465,7 @@ def _instance(v: str, cls: Term) -> str:
     (Measured: this property path is faster in Oxigraph than ``rdf:type`` patterns for the
     subclasses looked up beforehand.)
     """
-    return f"{v} <{RDF}type>/<{RDFS}subClassOf>* {_term(cls)} ."
+    return f"{v} <{_RDF}type>/<{_RDFS}subClassOf>* {_term(cls)} ."
 
 
 def _text_of(node: Term) -> str:
@@ -521,87 +502,3 @@ def compile_shapes(shapes_turtle: bytes) -> tuple[Check, ...]:
                for q in ox.parse(shapes_turtle, ox.RdfFormat.TURTLE))
     return tuple(_Compiler(_Graph(triples)).compile())
 
-
-def non_canonical_literals(triples: Iterable[ox.Triple]) -> list[ox.Literal]:
-    """Literals of the XSD value types that Oxigraph would store in another form."""
-    candidates = {t.object for t in triples if isinstance(t.object, ox.Literal)
-                  and t.object.datatype.value in _VALUE_TYPES}
-    if not candidates:
-        return []
-    subject, predicate = ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p")
-    store = ox.Store()
-    store.extend(ox.Quad(subject, predicate, lit, ox.DefaultGraph()) for lit in candidates)
-    kept = {q.object for q in store}
-    return sorted((lit for lit in candidates if lit not in kept), key=str)
-
-
-def load(ntriples: Iterable[bytes | BinaryIO], lenient: bool = False) -> ox.Store:
-    """An in-memory store holding N-Triples documents (bytes or binary streams, read as they
-    load) in its default graph.
-
-    :param ntriples: the documents, each loaded as the iteration reaches it.
-    :param lenient: skip checking IRIs and language tags (only for documents that pyoxigraph
-        wrote from its own terms); syntax errors are still errors.
-    """
-    store = ox.Store()
-    for document in ntriples:  # one after the other: no copy of them all in one buffer
-        store.bulk_load(document, format=ox.RdfFormat.N_TRIPLES, lenient=lenient)
-    return store
-
-
-def run(checks: Sequence[Check], store: ox.Store, threads: int | None = None) -> list[RawResult]:
-    """Evaluate the checks on the store (default graph) in parallel; the results."""
-    workers = threads or min(4, os.cpu_count() or 1)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        batches = pool.map(functools.partial(_evaluate, store=store), checks)
-        return [r for batch in batches for r in batch]
-
-
-def _evaluate(check: Check, store: ox.Store) -> list[RawResult]:
-    rows = store.query(check.query, use_default_graph_as_union=False)
-    assert isinstance(rows, ox.QuerySolutions)
-    focus: set[str] | None = None
-    has_value = any(v.value == "value" for v in rows.variables)
-    out = []
-    for row in rows:
-        this = row["this"]
-        if this is None:
-            raise UnsupportedShapesError(f"the SPARQL constraint of {check.shape} returned a row "
-                                    "without $this")
-        if check.focus_query is not None:
-            if focus is None:
-                solutions = store.query(check.focus_query)
-                assert isinstance(solutions, ox.QuerySolutions)
-                focus = {_text(s["this"]) for s in solutions}
-            if _text(this) not in focus:
-                continue
-        value = row["value"] if has_value else None
-        out.append(RawResult(check.severity, _text(this), check.path, check.shape,
-                             check.component, _message(check.message, row),
-                             _text(value) if value is not None else ""))
-    return out
-
-
-def _text(term: object) -> str:
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    return str(term)
-
-
-def _message(template: str, row: ox.QuerySolution) -> str:
-    if "{" not in template:
-        return template
-
-    def fill(match: re.Match[str]) -> str:
-        try:
-            value = row[match.group(1)]
-        except KeyError:  # a variable the query does not select
-            value = None
-        return _text(value) if value is not None else match.group(0)
-
-    return re.sub(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}", fill, template)
-
-
-def validate(ntriples: bytes, shapes_turtle: bytes) -> list[RawResult]:
-    """Validate N-Triples data against Turtle shapes; the results (compiles the shapes)."""
-    return run(compile_shapes(shapes_turtle), load([ntriples]))

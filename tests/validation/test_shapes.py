@@ -10,12 +10,14 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SH
 
+from coldwar_lod.dataset import Build
 from coldwar_lod.namespaces import IriSpace
-from coldwar_lod.pipeline import Build
 from coldwar_lod.rdfio import read_rdf
-from coldwar_lod.validation import shapes_graph, validate_triples
+from coldwar_lod.validation.engines import shapes_graph, validate_triples
 
-SHAPES = Path(__file__).resolve().parent / "fixtures" / "shapes"
+from ..conftest import FIXTURES
+
+SHAPES = FIXTURES / "shapes"
 CWSH = "https://w3id.org/coldwar-lod/shapes#"
 CWO = "https://w3id.org/coldwar-lod/ontology#"
 SPACE = IriSpace.from_base()

@@ -14,8 +14,8 @@ import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 import coldwar_lod
-from coldwar_lod.export import data_graph
-from coldwar_lod.pipeline import DUMPS, Build, dataset_files
+from coldwar_lod.dataset import DUMPS, Build, dataset_files
+from coldwar_lod.rdfio import data_graph
 
 from .conftest import DATA
 
@@ -86,7 +86,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 
 
 def test_merged_shapes_are_the_shapes(files: dict[str, bytes]) -> None:
-    from coldwar_lod.validation import shapes_graph
+    from coldwar_lod.validation.engines import shapes_graph
 
     merged = rdflib.Graph().parse(data=files["shapes.ttl"], format="turtle")
     assert isomorphic(merged, shapes_graph("https://w3id.org/coldwar-lod/"))
@@ -184,7 +184,7 @@ def test_files_are_handed_on_as_they_are_rendered(built: Build) -> None:
 
 def test_staged_files_replace_all_targets_or_none(tmp_path: Path) -> None:
     from coldwar_lod.errors import InputError
-    from coldwar_lod.export import StagedFiles, write_files
+    from coldwar_lod.files import StagedFiles, write_files
 
     out = tmp_path / "out"
     first = write_files({out / "a.ttl": b"old a\n", out / "b.ttl": b"old b\n"})
@@ -202,7 +202,7 @@ def test_staged_files_replace_all_targets_or_none(tmp_path: Path) -> None:
 
 
 def test_staged_files_are_removed_when_the_block_fails(tmp_path: Path) -> None:
-    from coldwar_lod.export import StagedFiles
+    from coldwar_lod.files import StagedFiles
 
     (tmp_path / "kept").mkdir()
     with pytest.raises(KeyboardInterrupt), StagedFiles() as staged:

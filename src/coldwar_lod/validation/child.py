@@ -1,11 +1,11 @@
-"""The oxigraph engine in a child process, for large builds (see ``pipeline.build_and_render``).
+"""The oxigraph engine in a child process, for large builds (:mod:`coldwar_lod.parallel`).
 
-``python -m coldwar_lod._validator BASE`` reads the data as N-Triples (with canonical literals,
-as a build writes them) on standard input, in chunks (each an 8-byte big-endian length, then
-that many bytes of whole N-Triples statements; the input ends with the last chunk), and writes
-its outcome as JSON on standard output: ``{"results": [[severity, focus, path, shape,
-component, message, value], ...], "labels": {iri: label}}``, or ``{"note": why the engine
-cannot validate this data}``.
+``python -m coldwar_lod.validation.child BASE`` reads the data as N-Triples (with canonical
+literals, as a build writes them) on standard input, in chunks (each an 8-byte big-endian
+length, then that many bytes of whole N-Triples statements; the input ends with the last
+chunk), and writes its outcome as JSON on standard output: ``{"results": [[severity, focus,
+path, shape, component, message, value], ...], "labels": {iri: label}}``, or ``{"note": why
+the engine cannot validate this data}``.
 
 A process of its own loads the data as the parent maps it, and validates beside the parent's
 sorting and rendering, without sharing its GIL; its memory (the store) is returned to the
@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from types import TracebackType
 from typing import BinaryIO
 
-from . import shacl
-from .validation import Outcome, oxigraph_outcome
+from .oxigraph import oxigraph_outcome
+from .report import Outcome, RawResult
 
 
 def encode(outcome: Outcome | str) -> bytes:
@@ -45,7 +45,7 @@ def decode(payload: bytes) -> Outcome | str:
     data = json.loads(payload)
     if "note" in data:
         return str(data["note"])
-    return [shacl.RawResult(*row) for row in data["results"]], dict(data["labels"])
+    return [RawResult(*row) for row in data["results"]], dict(data["labels"])
 
 
 class ChildValidation:
@@ -67,7 +67,7 @@ class ChildValidation:
     def __init__(self, base: str) -> None:
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "coldwar_lod._validator", base],
+            [sys.executable, "-m", "coldwar_lod.validation.child", base],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors)
         self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None

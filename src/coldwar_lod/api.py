@@ -1,0 +1,178 @@
+"""The jobs a user runs, each deciding what to write: only data that conforms is written,
+exported or loaded. The command-line tool calls these and prints what they return.
+
+>>> import tempfile
+>>> done = write_dataset(tempfile.mkdtemp())
+>>> done.report.conforms, sorted(path.name for path in done.files)[:2]
+(True, ['coldwar-lod.jsonld', 'coldwar-lod.nt'])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dataset import Build
+from .errors import ColdwarError, InputError, InputErrors, did_you_mean
+from .files import StagedFiles, write_files
+from .namespaces import IriSpace
+from .pipeline import build, build_and_render, validate
+from .rdfio import read_rdf
+from .records import Locator, load_records
+from .resources import default_data_dir, sources_dir
+from .sources import check_locators, find_passages, source_text
+from .sparql.http import Endpoint
+from .sparql.load import LoadReport, load_store
+from .stats import count
+from .validation.engines import validate_triples
+from .validation.report import ValidationReport
+from .wikidata.unlinked import unlinked_tsv
+
+Progress = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a job did: the build, its validation report, and the files written (none unless
+    the data conforms)."""
+
+    build: Build
+    report: ValidationReport
+    files: dict[Path, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def conforms(self) -> bool:
+        return self.report.conforms
+
+
+def write_dataset(out: Path | str = "dist", data: Path | str | None = None,
+                  base: str | None = None, validator: str = "oxigraph") -> Outcome:
+    """Build, validate and write every file of the dataset into ``out``, all together, only if
+    the data conforms; otherwise nothing in ``out`` changes (``outcome.files`` is empty).
+
+    Where the source texts are at hand (``COLDWAR_LOD_SOURCES``), every locator is checked
+    against them first.
+
+    :raises coldwar_lod.errors.InputErrors: on bad records or locators, with file and line.
+    :raises coldwar_lod.errors.InputError: if a file cannot be written (nothing changed).
+    """
+    started = time.perf_counter()
+    folder = Path(out)
+    with StagedFiles() as staged:  # each file is written as soon as it is rendered
+        result, report, _ = build_and_render(
+            data, base, validator, on_file=lambda name, content: staged.add(folder / name,
+                                                                             content))
+        _check_locators(result)
+        if not report.conforms:  # leaving the block removes what was staged
+            return Outcome(result, report, seconds=time.perf_counter() - started)
+        written = staged.commit()
+    return Outcome(result, report, written, time.perf_counter() - started)
+
+
+def _check_locators(result: Build) -> None:
+    folder = sources_dir()
+    if folder is None:
+        return
+    problems, _ = check_locators(result.records, folder)
+    if problems:
+        raise InputErrors([InputError(f"locator {p.locator} {p.problem}", p.where)
+                           for p in problems])
+
+
+def export(fmt: str, output: Path | str | None = None, data: Path | str | None = None,
+           base: str | None = None, validator: str = "oxigraph") -> tuple[Outcome, bytes]:
+    """Build, validate and serialize the dataset in one format; written atomically to
+    ``output`` if given and the data conforms. Returns the content (empty if it does not
+    conform).
+
+    :raises coldwar_lod.errors.InputError: for an unknown format or an unwritable file.
+    """
+    result = build(data, base)
+    report = validate(result, validator)
+    if not report.conforms:
+        return Outcome(result, report), b""
+    content = result.serialize(fmt)
+    files = write_files({Path(output): content}) if output is not None else {}
+    return Outcome(result, report, files), content
+
+
+def validate_files(files: Iterable[Path], data: Path | str | None = None,
+                   base: str | None = None, validator: str = "oxigraph") -> ValidationReport:
+    """Validate RDF files against the shapes. Where the records can be read, results name the
+    records (file:line) behind each node.
+
+    :raises coldwar_lod.errors.InputError: for an unreadable file or a syntax error.
+    """
+    result = None
+    with contextlib.suppress(ColdwarError):  # without readable records, no file:line
+        result = build(data, base)
+    triples = read_rdf(files)
+    space = result.space if result else IriSpace.from_base(base)
+    return validate_triples(triples, space, validator=validator,
+                            lineage=result.lineage if result else None)
+
+
+def load(endpoint: Endpoint, data: Path | str | None = None, base: str | None = None,
+         validator: str = "oxigraph", *, graph: str | None = None, replace: bool = False,
+         chunk_size: int | None = None, progress: Progress | None = None
+         ) -> tuple[Outcome, LoadReport | None]:
+    """Build, validate and load the dataset into a store, only if it conforms (else the
+    store is not touched and the load report is ``None``). See
+    :func:`~coldwar_lod.sparql.load.load_store`."""
+    result = build(data, base)
+    report = validate(result, validator)
+    if not report.conforms:
+        return Outcome(result, report), None
+    options = {"chunk_size": chunk_size} if chunk_size else {}
+    return Outcome(result, report), load_store(result, endpoint, graph=graph, replace=replace,
+                                               progress=progress, **options)
+
+
+def locate(source: str, phrase: str, texts: Path, data: Path | str | None = None
+           ) -> list[Locator]:
+    """Every passage of source ``source`` where ``phrase`` occurs (case and runs of white
+    space ignored), as locators for the ``locators`` column of ``claims.csv``.
+
+    :raises coldwar_lod.errors.InputError: for an unknown source, a text that does not match
+        its record, or a phrase that does not occur.
+    """
+    records = load_records(Path(data) if data is not None else default_data_dir())
+    row = records.entities.get(source)
+    if row is None or row.kind != "sources":
+        names = [r.slug for r in records.of_kind("sources")]
+        raise InputError(f"unknown source {source!r}{did_you_mean(source, names)}; one of: "
+                         f"{', '.join(names)}")
+    found = find_passages(source_text(records, source, texts), phrase)
+    if not found:
+        raise InputError(f"phrase not found in {source}")
+    return [Locator(source, loc.start, loc.end) for loc in found]
+
+
+def write_unlinked(output: Path | str | None = None, data: Path | str | None = None,
+                   base: str | None = None) -> tuple[Path, int]:
+    """Write the entities without a Wikidata link as TSV (default ``unlinked.tsv`` in the data
+    folder), atomically; returns the file and the number of entities.
+
+    :raises coldwar_lod.errors.InputError: if the file cannot be written.
+    """
+    result = build(data, base)
+    content = unlinked_tsv(result.records, result.space)
+    target = Path(output) if output is not None else result.records.folder / "unlinked.tsv"
+    write_files({target: content})
+    return target, len(content.splitlines()) - 1
+
+
+def statistics(data: Path | str | None = None, base: str | None = None
+               ) -> list[tuple[str, int | None]]:
+    """The figures ``coldwar-lod stats`` prints: (label, number) rows in reading order
+    (``None``: a heading), the triples last.
+
+    >>> dict(statistics())["sources"]
+    5
+    """
+    result = build(data, base)
+    return [*count(result.records).rows(), ("triples", len(result.triples))]

@@ -1,0 +1,127 @@
+"""Reading a store's named graphs: how many triples each holds, and what one holds."""
+
+from __future__ import annotations
+
+import http.client
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+from ..errors import EndpointError, QueryError
+from .http import (
+    Endpoint,
+    transport_error,
+    with_param,
+    with_retries,
+)
+from .query import run_query
+
+
+def count_triples(endpoint: Endpoint, graph: str) -> int:
+    """How many triples the named graph ``graph`` holds (0 if it does not exist).
+
+    :raises EndpointError: if the service cannot answer.
+    """
+    return count_graphs(endpoint, [graph])[graph]
+
+
+def count_graphs(endpoint: Endpoint, graphs: Sequence[str]) -> dict[str, int]:
+    """How many triples each named graph holds (0 if it does not exist), in one query.
+
+    Each graph is counted in its own sub-select with the graph named as a constant, so a store
+    counts it with one index scan, whatever else it holds.
+
+    :raises EndpointError: if the service cannot answer.
+    """
+    unique = list(dict.fromkeys(graphs))
+    if not unique:
+        return {}
+    branches = [f"{{ {{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} }} "
+                f"BIND (<{g}> AS ?g) }}" for g in unique]
+    query = "SELECT ?g ?n WHERE {\n  " + "\n  UNION ".join(branches) + "\n}"
+    try:
+        result = run_query(query, endpoint=endpoint, service_default_graph=True)
+    except QueryError as exc:  # a timeout, here a failure of the store
+        raise EndpointError(str(exc)) from None
+    column = {name: i for i, name in enumerate(result.variables)}
+    counts: dict[str, int] = {}
+    for row in result.rows:
+        name, value = row[column.get("g", 0)], row[column.get("n", 1)]
+        if isinstance(name, ox.NamedNode) and isinstance(value, ox.Literal):
+            counts[name.value] = int(value.value)
+    missing = [g for g in unique if g not in counts]
+    if missing:
+        raise EndpointError(f"{endpoint.redact(endpoint.query_url)} gave no triple count for "
+                            f"<{missing[0]}>")
+    return counts
+
+
+class UnreadableGraphError(EndpointError):
+    """A service answered a read of a graph in a form this tool cannot parse."""
+
+
+#: Statuses meaning "this service does not offer that", which a fallback can work around.
+UNSUPPORTED_STATUSES = frozenset({400, 404, 405, 406, 415, 501})
+
+_RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+
+
+def has_blank_node(triple: ox.Triple) -> bool:
+    """Whether a triple mentions a blank node (which no other request can name again)."""
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+
+
+def read_graph(endpoint: Endpoint, graph: str) -> tuple[set[ox.Triple], int]:
+    """What a named graph holds: its triples without blank nodes, and how many have one.
+
+    A GSP ``GET`` (a SPARQL ``CONSTRUCT`` where the service has no GSP), parsed as it streams
+    in. Blank nodes are only counted: the store's labels for them mean nothing to another
+    request, so a load replaces those triples by pattern rather than one by one.
+
+    :raises UnreadableGraphError: if the answer is in a format this tool cannot parse, or
+        broken.
+    :raises EndpointError: if the request fails (see :func:`http_request`).
+    """
+    if endpoint.gsp_url:
+        url, method, body = with_param(endpoint.gsp_url, graph=graph), "GET", None
+        headers = {"Accept": _RDF_ACCEPT}
+        service = "Graph Store Protocol service"
+    else:
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        url, method = endpoint.query_url, "POST"
+        body = urllib.parse.urlencode({"query": query}).encode("utf-8")
+        headers = {"Accept": _RDF_ACCEPT, "Content-Type": "application/x-www-form-urlencoded"}
+        service = "SPARQL service"
+
+    def call() -> tuple[set[ox.Triple], int]:
+        request = urllib.request.Request(url, data=body, method=method,
+                                         headers=endpoint.headers(headers))
+        with urllib.request.urlopen(request, timeout=endpoint.timeout) as response:
+            media = response.headers.get_content_type()
+            fmt = ox.RdfFormat.from_media_type(media)
+            if fmt is None:
+                raise UnreadableGraphError(f"it answered in {media}")
+            ground: set[ox.Triple] = set()
+            blank = 0
+            try:
+                for quad in ox.parse(response, format=fmt, base_iri=graph):
+                    triple = quad.triple
+                    if has_blank_node(triple):
+                        blank += 1
+                    else:
+                        ground.add(triple)
+            except SyntaxError as exc:
+                raise UnreadableGraphError(f"its answer does not parse: {exc}") from None
+            return ground, blank
+
+    try:
+        return with_retries(endpoint, call)
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        raise transport_error(endpoint, url, exc, service) from None
+
+
+# --------------------------------------------------------------------------------------------
+# Loading

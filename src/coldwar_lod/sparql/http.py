@@ -1,0 +1,377 @@
+"""One HTTP client for every request to a SPARQL service: URLs, credentials, retries, errors.
+
+Every request this package sends (SPARQL 1.1 Protocol queries, SPARQL 1.1 Update, the Graph
+Store HTTP Protocol) goes through :func:`http_request`, built on the standard library's
+``urllib``: one place for the ``User-Agent``, the ``Authorization`` header, timeouts, retries
+of transient failures and messages that name the endpoint and the service's own words.
+
+Credentials come from the environment, never from the command line, and never appear in
+messages: ``COLDWAR_LOD_ENDPOINT_USER`` and ``COLDWAR_LOD_ENDPOINT_PASSWORD`` (HTTP basic
+authentication) or ``COLDWAR_LOD_ENDPOINT_TOKEN`` (``Authorization: Bearer``).
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import os
+import re
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from ..errors import EndpointError, InputError
+
+ENV_USER = "COLDWAR_LOD_ENDPOINT_USER"
+ENV_PASSWORD = "COLDWAR_LOD_ENDPOINT_PASSWORD"
+ENV_TOKEN = "COLDWAR_LOD_ENDPOINT_TOKEN"
+
+#: HTTP statuses worth retrying: the request did not reach a working service.
+TRANSIENT_STATUSES = frozenset({502, 503, 504})
+
+
+_USER_AGENT = "coldwar-lod (+https://w3id.org/coldwar-lod/)"
+
+T = TypeVar("T")
+
+
+class HttpStatusError(EndpointError):
+    """A service answered with an HTTP error status (the message names it).
+
+    :param status: the HTTP status code.
+    :param detail: the first line of the service's message, if any.
+    """
+
+    def __init__(self, message: str, status: int, detail: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.detail = detail
+
+
+class EndpointTimeoutError(EndpointError):
+    """A request got no (complete) answer within the timeout."""
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A SPARQL service: its query, update and Graph Store Protocol URLs, and how to call them.
+
+    Build one with :meth:`from_url`, which derives the update and GSP URLs for the common
+    servers. ``auth`` is the ``Authorization`` header value; it is kept out of ``repr``.
+    ``user_agent`` is the ``User-Agent`` header every request sends (services such as the
+    Wikidata Query Service ask for the tool's name, version and a contact URL).
+
+    >>> ep = Endpoint.from_url("http://localhost:7878", env={})
+    >>> ep.query_url, ep.update_url, ep.gsp_url
+    ('http://localhost:7878/query', 'http://localhost:7878/update', 'http://localhost:7878/store')
+    >>> Endpoint.from_url("http://localhost:3030/coldwar/sparql", env={}).gsp_url
+    'http://localhost:3030/coldwar/data'
+    >>> Endpoint.from_url("http://localhost:7200/repositories/cw", env={}).update_url
+    'http://localhost:7200/repositories/cw/statements'
+    """
+
+    query_url: str
+    update_url: str | None = None
+    gsp_url: str | None = None
+    timeout: float = 60.0
+    retries: int = 3
+    backoff: float = 0.5
+    auth: str | None = field(default=None, repr=False, compare=False)
+    secrets: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    user_agent: str = field(default=_USER_AGENT, repr=False, compare=False)
+
+    @classmethod
+    def from_url(cls, url: str, *, update_url: str | None = None, gsp_url: str | None = None,
+                 timeout: float = 60.0, retries: int = 3, backoff: float = 0.5,
+                 env: Mapping[str, str] | None = None) -> Endpoint:
+        """An endpoint from its query URL, with the update and GSP URLs derived or given.
+
+        Derivation (an explicit ``update_url`` / ``gsp_url`` always wins; ``gsp_url=""`` means
+        the service has no GSP, so uploads use SPARQL Update):
+
+        - ``http://host:port`` (no path, not even ``/``): Oxigraph, ``/query``, ``/update``,
+          ``/store``;
+        - ``…/query`` or ``…/sparql`` right under the root: Oxigraph, as above;
+        - ``…/DATASET/query`` or ``…/DATASET/sparql``: Fuseki, ``…/DATASET/update`` and
+          ``…/DATASET/data``;
+        - ``…/repositories/REPO``: GraphDB and RDF4J, ``…/REPO/statements`` and
+          ``…/REPO/rdf-graphs/service``;
+        - anything else, ``http://host:port/`` included: updates go to the same URL (QLever,
+          Virtuoso and others serve both there) and uploads use SPARQL Update unless
+          ``gsp_url`` is given.
+
+        Given an ``update_url``, ``url`` is taken as the query URL exactly as written, with no
+        derivation (QLever, for one, serves all three at its root URL).
+
+        :param env: where to read credentials (default ``os.environ``).
+        :raises InputError: if a URL is not an absolute http(s) URL, or the timeout or retry
+            count is not positive.
+        """
+        for value in (url, update_url, gsp_url):
+            if value:
+                _check_url(value)
+        if timeout <= 0:
+            raise InputError(f"the timeout must be positive, not {timeout:g}")
+        if retries < 0:
+            raise InputError(f"the number of retries cannot be negative ({retries})")
+        query, update, gsp = derive_urls(url) if not update_url else (url, update_url, None)
+        env = os.environ if env is None else env
+        auth, secrets = _auth_from_env(env)
+        return cls(query_url=query, update_url=update_url or update,
+                   gsp_url=(gsp_url or None) if gsp_url is not None else gsp,
+                   timeout=timeout, retries=retries, backoff=backoff, auth=auth,
+                   secrets=secrets)
+
+    def headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Request headers: user agent, credentials, and ``extra``."""
+        headers = {"User-Agent": self.user_agent}
+        if self.auth:
+            headers["Authorization"] = self.auth
+        headers.update(extra or {})
+        return headers
+
+    def redact(self, text: str) -> str:
+        """``text`` with credentials masked: URL user-info, tokens, passwords.
+
+        >>> Endpoint("http://x", secrets=("s3cret",)).redact("http://u:s3cret@h/?access-token=a")
+        'http://***@h/?access-token=***'
+        """
+        text = re.sub(r"(https?://)[^/@\s]+@", r"\1***@", text)
+        text = re.sub(r"(access-token=)[^&\s]+", r"\1***", text)
+        for secret in self.secrets:
+            if secret:
+                text = text.replace(secret, "***")
+        return text
+
+    def describe(self) -> str:
+        """One line naming the three URLs (credentials masked)."""
+        gsp = self.gsp_url or "none (SPARQL Update)"
+        return self.redact(f"query {self.query_url}, update {self.update_url}, "
+                           f"graph store {gsp}")
+
+
+def derive_urls(url: str) -> tuple[str, str, str | None]:
+    """Query, update and GSP URLs from a query URL (see :meth:`Endpoint.from_url`).
+
+    >>> derive_urls("http://127.0.0.1:7878")
+    ('http://127.0.0.1:7878/query', 'http://127.0.0.1:7878/update', 'http://127.0.0.1:7878/store')
+    >>> derive_urls("http://localhost:7001/")
+    ('http://localhost:7001/', 'http://localhost:7001/', None)
+    """
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path.rstrip("/")
+
+    def at(new_path: str) -> str:
+        return urllib.parse.urlunsplit((parts.scheme, parts.netloc, new_path, parts.query, ""))
+
+    segments = [s for s in path.split("/") if s]
+    if not parts.path and not parts.query:
+        return at("/query"), at("/update"), at("/store")
+    if not segments:
+        return url, url, None
+    if segments[-1] in ("query", "sparql"):
+        parent = "/".join(segments[:-1])
+        if not parent:
+            return at(path), at("/update"), at("/store")
+        return at(path), at(f"/{parent}/update"), at(f"/{parent}/data")
+    if len(segments) >= 2 and segments[-2] == "repositories":
+        return at(path), at(f"{path}/statements"), at(f"{path}/rdf-graphs/service")
+    return url, url, None
+
+
+def _check_url(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"not an http(s) URL: {url!r} (e.g. http://localhost:7878)")
+
+
+def _auth_from_env(env: Mapping[str, str]) -> tuple[str | None, tuple[str, ...]]:
+    token = env.get(ENV_TOKEN, "")
+    user = env.get(ENV_USER, "")
+    password = env.get(ENV_PASSWORD, "")
+    if token:
+        return f"Bearer {token}", (token,)
+    if user or password:
+        pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        return f"Basic {pair}", tuple(s for s in (password, pair) if s)
+    return None, ()
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP with timeouts, retries and clear errors
+
+
+def first_line(body: bytes | str | None, limit: int = 200) -> str:
+    """The first non-empty line of a service's message, shortened.
+
+    >>> first_line(b"\\nerror at 1:5: expected one of ...\\nmore")
+    'error at 1:5: expected one of ...'
+    """
+    if body is None:
+        return ""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= limit else line[: limit - 1] + "…"
+    return ""
+
+
+def _error_body(exc: urllib.error.HTTPError) -> bytes:
+    """The body of an HTTP error answer (read once, then kept on the exception)."""
+    body = getattr(exc, "coldwar_body", None)
+    if body is None:
+        try:
+            body = exc.read()
+        except (OSError, http.client.HTTPException):
+            body = b""
+        exc.coldwar_body = body  # type: ignore[attr-defined]
+    return bytes(body)
+
+
+TIMEOUT_WORDS = re.compile(r"time ?out|timed out|cancell?ed|time limit", re.IGNORECASE)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a failed request is worth retrying: a dropped connection or a 502/503/504.
+
+    A 503 or 504 that says the query timed out is not retried: it would time out again.
+    """
+    if isinstance(exc, urllib.error.HTTPError):
+        return (exc.code in TRANSIENT_STATUSES
+                and not TIMEOUT_WORDS.search(first_line(_error_body(exc))))
+    if isinstance(exc, urllib.error.URLError):
+        exc = exc.reason if isinstance(exc.reason, BaseException) else exc
+    return isinstance(exc, ConnectionResetError | ConnectionAbortedError | BrokenPipeError |
+                      http.client.RemoteDisconnected | http.client.IncompleteRead)
+
+
+def is_timeout(exc: BaseException) -> bool:
+    """Whether a failed request ran out of time."""
+    if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
+        exc = exc.reason
+    return isinstance(exc, TimeoutError | socket.timeout)
+
+
+def transport_error(endpoint: Endpoint, url: str, exc: BaseException,
+                    service: str = "SPARQL service") -> EndpointError:
+    """The :class:`EndpointError` for a request to ``url`` that failed with ``exc``."""
+    where = endpoint.redact(url.split("?")[0])
+    if isinstance(exc, urllib.error.HTTPError):
+        return status_error(endpoint, url, exc.code, _error_body(exc), service)
+    if is_timeout(exc):
+        return EndpointTimeoutError(f"{where} timed out after {endpoint.timeout:g} s "
+                                    "(a longer --timeout may help)")
+    reason: object = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, ConnectionRefusedError):
+        return EndpointError(f"cannot connect to {where}: connection refused (is the server "
+                             "running, and is the URL right?)")
+    if isinstance(reason, socket.gaierror):
+        return EndpointError(f"cannot connect to {where}: unknown host")
+    if isinstance(reason, http.client.IncompleteRead):
+        return EndpointError(f"{where} closed the connection half-way through its answer")
+    if isinstance(reason, ConnectionResetError | ConnectionAbortedError | BrokenPipeError |
+                  http.client.RemoteDisconnected):
+        return EndpointError(f"{where} closed the connection without answering")
+    return EndpointError(endpoint.redact(f"cannot talk to {where}: {reason}"))
+
+
+def status_error(endpoint: Endpoint, url: str, status: int, body: bytes | None,
+                 service: str = "SPARQL service") -> HttpStatusError:
+    """The error for an HTTP error status, with the service's own first line of message."""
+    where = endpoint.redact(url.split("?")[0])
+    detail = endpoint.redact(first_line(body))
+    suffix = f": {detail}" if detail else ""
+    if status == 404:
+        message = f"no {service} at {where} (HTTP 404)"
+        if urllib.parse.urlsplit(url).path == "/":
+            message += "; for Oxigraph, give the URL without the final /"
+    elif status in (401, 403):
+        message = (f"{where} refused access (HTTP {status}); set {ENV_USER} and "
+                   f"{ENV_PASSWORD}, or {ENV_TOKEN}{suffix}")
+    elif status in TRANSIENT_STATUSES:
+        message = f"{where} is unavailable (HTTP {status}){suffix}"
+    else:
+        message = f"{where} failed (HTTP {status}){suffix}"
+    return HttpStatusError(message, status, detail)
+
+
+def with_retries(endpoint: Endpoint, call: Callable[[], T], *, idempotent: bool = True,
+                 sleep: Callable[[float], None] = time.sleep) -> T:
+    """Run ``call``, retrying transient failures with exponential backoff.
+
+    Only dropped connections and HTTP 502/503/504 are retried, ``endpoint.retries`` times,
+    waiting ``backoff``, ``2 * backoff``, ``4 * backoff``... seconds; client errors (4xx),
+    server errors (500) and timeouts are raised at once. Requests that are not idempotent are
+    never retried.
+    """
+    attempt = 0
+    while True:
+        try:
+            return call()
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            if not idempotent or attempt >= endpoint.retries or not is_transient(exc):
+                raise
+            sleep(endpoint.backoff * 2 ** attempt)
+            attempt += 1
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A 2xx answer: its status, media type (parameters dropped) and body."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+def http_request(endpoint: Endpoint, method: str, url: str, *, body: bytes | None = None,
+                 headers: Mapping[str, str] | None = None, idempotent: bool = True,
+                 service: str = "SPARQL service") -> Response:
+    """Send one request (with retries); returns the 2xx answer.
+
+    :raises HttpStatusError: on an HTTP error status.
+    :raises EndpointTimeoutError: if no answer came within ``endpoint.timeout`` seconds.
+    :raises EndpointError: if the service cannot be reached or drops the connection.
+    """
+
+    def call() -> Response:
+        request = urllib.request.Request(url, data=body, method=method,
+                                         headers=endpoint.headers(headers))
+        with urllib.request.urlopen(request, timeout=endpoint.timeout) as response:
+            return Response(response.status, response.headers.get_content_type(),
+                            response.read())
+
+    try:
+        return with_retries(endpoint, call, idempotent=idempotent)
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        raise transport_error(endpoint, url, exc, service) from None
+
+
+def with_param(url: str, **params: str) -> str:
+    """``url`` with query parameters added.
+
+    >>> with_param("http://h/store", graph="https://e.org/g")
+    'http://h/store?graph=https%3A%2F%2Fe.org%2Fg'
+    """
+    return url + ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
+
+
+def sparql_update(endpoint: Endpoint, update: str, *, idempotent: bool = True) -> None:
+    """Send a SPARQL 1.1 Update request (URL-encoded POST, which every service accepts).
+
+    :raises InputError: if the endpoint has no update URL.
+    :raises EndpointError: if the update fails (see :func:`http_request`).
+    """
+    if not endpoint.update_url:
+        raise InputError("no SPARQL Update endpoint; pass --update-endpoint URL")
+    http_request(endpoint, "POST", endpoint.update_url,
+                 body=urllib.parse.urlencode({"update": update}).encode("utf-8"),
+                 headers={"Content-Type": "application/x-www-form-urlencoded"},
+                 idempotent=idempotent, service="SPARQL Update service")
+

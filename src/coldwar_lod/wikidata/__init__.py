@@ -1,0 +1,1 @@
+"""Wikidata: the service, our links to it, and the comparison of facts."""
