@@ -17,10 +17,11 @@ import rdflib
 from coldwar_lod.dataset import Build
 from coldwar_lod.namespaces import SH, XSD, IriSpace
 from coldwar_lod.rdfio import read_rdf
-from coldwar_lod.validation.compiler import UnsupportedShapesError, compile_shapes
+from coldwar_lod.validation.compiler import compile_shapes
 from coldwar_lod.validation.engines import _raw_results, validate_triples
 from coldwar_lod.validation.oxigraph import load, non_canonical_literals, run
 from coldwar_lod.validation.report import RawResult
+from coldwar_lod.validation.shapes_index import UnsupportedShapesError
 
 from ..conftest import FIXTURES
 

@@ -41,14 +41,21 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from ..namespaces import OWL, RDF, RDFS, SH, XSD
 from .report import COMPLEX_PATH
+from .shapes_index import (
+    ShapesGraph,
+    Term,
+    UnsupportedShapesError,
+    name_of,
+    short_name,
+    sparql_string,
+    sparql_term,
+)
 
 _OWL, _RDF, _RDFS, _XSD = OWL.NS, RDF.NS, RDFS.NS, XSD.NS
 
@@ -61,7 +68,7 @@ _CASTS = {_XSD + name: _XSD + name for name in (
 _DERIVED_INTEGERS = frozenset(_XSD + name for name in (
     "nonNegativeInteger", "nonPositiveInteger", "negativeInteger", "positiveInteger", "long",
     "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
-_VALUE_TYPES = frozenset(_CASTS) | _DERIVED_INTEGERS
+VALUE_TYPES = frozenset(_CASTS) | _DERIVED_INTEGERS
 
 _NODE_KINDS = {
     "IRI": "isIRI({v})", "BlankNode": "isBlank({v})", "Literal": "isLiteral({v})",
@@ -89,10 +96,6 @@ _KNOWN_FOR_PROPERTIES = _KNOWN_FOR_NODES | frozenset(SH + k for k in (
 _KEYWORD = re.compile(r"(?<![?$\w#/:<])(MINUS|VALUES|SERVICE|SELECT)(?![\w>])", re.IGNORECASE)
 
 
-class UnsupportedShapesError(Exception):
-    """The shapes use a SHACL feature this engine does not translate (named in the message)."""
-
-
 @dataclass(frozen=True, slots=True)
 class Check:
     """One constraint of one shape, as a query returning its validation results."""
@@ -109,72 +112,10 @@ class Check:
 
 
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-
-
-class _Graph:
-    """The shapes graph, indexed subject -> predicate -> objects."""
-
-    def __init__(self, triples: Iterable[ox.Triple]) -> None:
-        self.index: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        for t in triples:
-            subject, obj = t.subject, t.object
-            assert not isinstance(subject, ox.Triple) and not isinstance(obj, ox.Triple)
-            self.index[subject][t.predicate.value].append(obj)
-
-    def objects(self, node: Term, predicate: str) -> list[Term]:
-        entry = self.index.get(node)
-        return list(entry.get(predicate, ())) if entry else []
-
-    def one(self, node: Term, predicate: str) -> Term | None:
-        values = self.objects(node, predicate)
-        if len(values) > 1:
-            raise UnsupportedShapesError(
-                f"{_name(node)} has {len(values)} values of {_short(predicate)}")
-        return values[0] if values else None
-
-    def items(self, node: Term) -> list[Term]:
-        """The members of an RDF list."""
-        out: list[Term] = []
-        while not (isinstance(node, ox.NamedNode) and node.value == _RDF + "nil"):
-            first = self.one(node, _RDF + "first")
-            rest = self.one(node, _RDF + "rest")
-            if first is None or rest is None:
-                raise UnsupportedShapesError(f"malformed RDF list at {_name(node)}")
-            out.append(first)
-            node = rest
-        return out
-
-    def subjects_with(self, predicate: str, obj: str | None = None) -> list[Term]:
-        return [s for s, props in self.index.items()
-                if predicate in props and (obj is None or any(
-                    isinstance(o, ox.NamedNode) and o.value == obj for o in props[predicate]))]
-
-
-def _name(node: Term) -> str:
-    return node.value if isinstance(node, ox.NamedNode) else str(node)
-
-
-def _short(iri: str) -> str:
-    return "sh:" + iri[len(SH):] if iri.startswith(SH) else iri
-
-
-def _term(node: Term) -> str:
-    """A term in SPARQL syntax."""
-    if isinstance(node, ox.BlankNode):
-        raise UnsupportedShapesError(f"a blank node ({node}) as a value in a constraint")
-    return str(node)
-
-
-def _string(text: str) -> str:
-    """A SPARQL string literal."""
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r"))
-    return f'"{escaped}"'
 
 
 class _Compiler:
-    def __init__(self, graph: _Graph) -> None:
+    def __init__(self, graph: ShapesGraph) -> None:
         self.graph = graph
         self.counter = 0
         self.checks: list[Check] = []
@@ -193,7 +134,7 @@ class _Compiler:
         shapes = {s for key in ("targetClass", "targetNode", "targetSubjectsOf",
                                 "targetObjectsOf") for s in g.subjects_with(SH + key)}
         shapes |= self.implicit
-        for shape in sorted(shapes, key=_name):
+        for shape in sorted(shapes, key=name_of):
             if not self.deactivated(shape):
                 self.shape(shape, self.targets(shape))
         return self.checks
@@ -220,9 +161,11 @@ class _Compiler:
         parts += [f"{{ {_instance('?this', c)} }}" for c in classes]
         nodes = g.objects(shape, SH + "targetNode")
         if nodes:
-            parts.append("{ VALUES ?this { " + " ".join(_term(n) for n in nodes) + " } }")
-        parts += [f"{{ ?this {_term(p)} [] }}" for p in g.objects(shape, SH + "targetSubjectsOf")]
-        parts += [f"{{ [] {_term(p)} ?this }}" for p in g.objects(shape, SH + "targetObjectsOf")]
+            parts.append("{ VALUES ?this { " + " ".join(sparql_term(n) for n in nodes) + " } }")
+        parts += [f"{{ ?this {sparql_term(p)} [] }}"
+                  for p in g.objects(shape, SH + "targetSubjectsOf")]
+        parts += [f"{{ [] {sparql_term(p)} ?this }}"
+                  for p in g.objects(shape, SH + "targetObjectsOf")]
         return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
 
     def shape(self, shape: Term, focus: str) -> None:
@@ -233,7 +176,7 @@ class _Compiler:
         known = _KNOWN_FOR_PROPERTIES if path_node is not None else _KNOWN_FOR_NODES
         for key in props:
             if key.startswith(SH) and key not in known and key not in _SHAPE_KEYS:
-                raise UnsupportedShapesError(f"{_short(key)} (in {_name(shape)})")
+                raise UnsupportedShapesError(f"{short_name(key)} (in {name_of(shape)})")
         severity = self.severity(shape)
         messages = sorted(m.value for m in g.objects(shape, SH + "message")
                           if isinstance(m, ox.Literal))
@@ -247,7 +190,7 @@ class _Compiler:
 
         def add(component: str, where: str, value: bool = True) -> None:
             select = "SELECT ?this ?value" if value else "SELECT ?this"
-            self.checks.append(Check(_name(shape), SH + component, severity, result_path,
+            self.checks.append(Check(name_of(shape), SH + component, severity, result_path,
                                      message, f"{select} WHERE {{ {where} }}"))
 
         for key, objects in sorted(props.items()):
@@ -286,7 +229,7 @@ class _Compiler:
             elif key in (SH + "lessThan", SH + "lessThanOrEquals"):
                 op = "<" if key == SH + "lessThan" else "<="
                 for other in objects:
-                    add(component, f"{focus} {values} ?this {_term(other)} ?_other . "
+                    add(component, f"{focus} {values} ?this {sparql_term(other)} ?_other . "
                         f"FILTER(!COALESCE(?value {op} ?_other, false))")
             elif key == SH + "uniqueLang":
                 if isinstance(objects[0], ox.Literal) and objects[0].value == "true":
@@ -301,14 +244,14 @@ class _Compiler:
                 if key == SH + "hasValue":
                     for expected in objects:
                         add(component, f"{focus} FILTER NOT EXISTS {{ {values} "
-                            f"FILTER(sameTerm(?value, {_term(expected)})) }}", False)
+                            f"FILTER(sameTerm(?value, {sparql_term(expected)})) }}", False)
                     continue
                 if key == SH + "class":
                     # An anti-join with all instances: one pass, where FILTER NOT EXISTS
                     # evaluates the rdfs:subClassOf* path once per value (4x slower at 1M).
                     for cls in objects:
                         add(component, f"{focus} {values} MINUS {{ ?value <{_RDF}type> ?_type . "
-                            f"?_type <{_RDFS}subClassOf>* {_term(cls)} . }}")
+                            f"?_type <{_RDFS}subClassOf>* {sparql_term(cls)} . }}")
                     continue
                 test = self.component(shape, key, objects, "?value")
                 add(component, f"{focus} {values} FILTER(!COALESCE({test}, false))")
@@ -326,23 +269,24 @@ class _Compiler:
             return
         select = g.one(constraint, SH + "select")
         if not isinstance(select, ox.Literal):
-            raise UnsupportedShapesError(f"a SPARQL constraint of {_name(shape)} without sh:select")
+            raise UnsupportedShapesError(
+                f"a SPARQL constraint of {name_of(shape)} without sh:select")
         text = select.value
         keywords = [m.upper() for m in _KEYWORD.findall(text)]
         if any(k in keywords for k in ("MINUS", "VALUES", "SERVICE")) or "$PATH" in \
                 text.upper() or keywords.count("SELECT") > 1:
-            raise UnsupportedShapesError(f"the SPARQL constraint of {_name(shape)} uses MINUS, "
+            raise UnsupportedShapesError(f"the SPARQL constraint of {name_of(shape)} uses MINUS, "
                                     f"VALUES, SERVICE, $PATH or a sub-query")
         prefixes = ""
         for node in g.objects(constraint, SH + "prefixes"):
             for decl in g.objects(node, SH + "declare"):
                 prefix, namespace = g.one(decl, SH + "prefix"), g.one(decl, SH + "namespace")
                 if prefix is None or namespace is None:
-                    raise UnsupportedShapesError(f"a malformed sh:declare in {_name(shape)}")
+                    raise UnsupportedShapesError(f"a malformed sh:declare in {name_of(shape)}")
                 prefixes += f"PREFIX {prefix.value}: <{namespace.value}>\n"
         own = sorted(m.value for m in g.objects(constraint, SH + "message")
                      if isinstance(m, ox.Literal))
-        self.checks.append(Check(_name(shape), SH + "SPARQLConstraintComponent", severity, "",
+        self.checks.append(Check(name_of(shape), SH + "SPARQLConstraintComponent", severity, "",
                                  own[0] if own else message,
                                  prefixes + text.replace("$this", "?this"),
                                  f"SELECT ?this WHERE {{ {focus} }}"))
@@ -362,28 +306,29 @@ class _Compiler:
             if name == "class":
                 tests.append(f"EXISTS {{ {_instance(v, obj)} }}")
             elif name == "datatype":
-                tests.append(_datatype(_name(obj), v))
+                tests.append(_datatype(name_of(obj), v))
             elif name == "nodeKind":
-                kind = _name(obj).removeprefix(SH)
+                kind = name_of(obj).removeprefix(SH)
                 if kind not in _NODE_KINDS:
-                    raise UnsupportedShapesError(f"sh:nodeKind {_name(obj)}")
+                    raise UnsupportedShapesError(f"sh:nodeKind {name_of(obj)}")
                 tests.append(_NODE_KINDS[kind].format(v=v))
             elif name == "pattern":
                 flags = g.one(owner, SH + "flags")
-                flag = f", {_string(flags.value)}" if isinstance(flags, ox.Literal) else ""
-                tests.append(f"(!isBlank({v}) && regex(str({v}), {_string(_text_of(obj))}{flag}))")
+                flag = f", {sparql_string(flags.value)}" if isinstance(flags, ox.Literal) else ""
+                pattern = sparql_string(_text_of(obj))
+                tests.append(f"(!isBlank({v}) && regex(str({v}), {pattern}{flag}))")
             elif name == "in":
                 members = g.items(obj)
-                tests.append("(" + (" || ".join(f"sameTerm({v}, {_term(m)})" for m in members)
+                tests.append("(" + (" || ".join(f"sameTerm({v}, {sparql_term(m)})" for m in members)
                                     or "false") + ")")
             elif name == "hasValue":
-                tests.append(f"sameTerm({v}, {_term(obj)})")
+                tests.append(f"sameTerm({v}, {sparql_term(obj)})")
             elif name == "languageIn":
                 tags = [t.value for t in g.items(obj) if isinstance(t, ox.Literal)]
                 tests.append(f"(isLiteral({v}) && (" + (" || ".join(
-                    f"langMatches(lang({v}), {_string(t)})" for t in tags) or "false") + "))")
+                    f"langMatches(lang({v}), {sparql_string(t)})" for t in tags) or "false") + "))")
             elif name in _COMPARISONS:
-                tests.append(f"({v} {_COMPARISONS[name]} {_term(obj)})")
+                tests.append(f"({v} {_COMPARISONS[name]} {sparql_term(obj)})")
             elif name in ("minLength", "maxLength"):
                 op = ">=" if name == "minLength" else "<="
                 tests.append(f"(!isBlank({v}) && strlen(str({v})) {op} {_integer(obj)})")
@@ -397,7 +342,7 @@ class _Compiler:
                 tests.append("(" + (joiner.join(parts) or ("true" if name == "and"
                                                            else "false")) + ")")
             else:
-                raise UnsupportedShapesError(f"{_short(key)} inside a nested shape")
+                raise UnsupportedShapesError(f"{short_name(key)} inside a nested shape")
         return " && ".join(tests) if len(tests) == 1 else "(" + " && ".join(tests) + ")"
 
     def conforms(self, shape: Term, v: str) -> str:
@@ -427,7 +372,8 @@ class _Compiler:
                     tests.append(f"NOT EXISTS {{ {v} {path} {x} FILTER(!COALESCE({test}, "
                                  f"false)) }}")
                 else:
-                    raise UnsupportedShapesError(f"{_short(key)} inside a nested property shape")
+                    raise UnsupportedShapesError(
+                        f"{short_name(key)} inside a nested property shape")
         else:
             for key, objects in sorted(props.items()):
                 if key in _SHAPE_KEYS and key != SH + "property":
@@ -437,7 +383,7 @@ class _Compiler:
                 elif key in _KNOWN_FOR_NODES and key != SH + "sparql":
                     tests.append(self.component(shape, key, objects, v))
                 elif key.startswith(SH):
-                    raise UnsupportedShapesError(f"{_short(key)} inside a nested shape")
+                    raise UnsupportedShapesError(f"{short_name(key)} inside a nested shape")
         return "(" + (" && ".join(tests) or "true") + ")"
 
     def path(self, node: Term) -> str:
@@ -456,7 +402,7 @@ class _Compiler:
                 if fmt == "alt":
                     return "(" + "|".join(self.path(p) for p in g.items(value)) + ")"
                 return fmt.format(self.path(value))
-        raise UnsupportedShapesError(f"the path {_name(node)}")
+        raise UnsupportedShapesError(f"the path {name_of(node)}")
 
 
 def _instance(v: str, cls: Term) -> str:
@@ -465,7 +411,7 @@ def _instance(v: str, cls: Term) -> str:
     (Measured: this property path is faster in Oxigraph than ``rdf:type`` patterns for the
     subclasses looked up beforehand.)
     """
-    return f"{v} <{_RDF}type>/<{_RDFS}subClassOf>* {_term(cls)} ."
+    return f"{v} <{_RDF}type>/<{_RDFS}subClassOf>* {sparql_term(cls)} ."
 
 
 def _text_of(node: Term) -> str:
@@ -500,5 +446,5 @@ def compile_shapes(shapes_turtle: bytes) -> tuple[Check, ...]:
     """
     triples = (ox.Triple(q.subject, q.predicate, q.object)
                for q in ox.parse(shapes_turtle, ox.RdfFormat.TURTLE))
-    return tuple(_Compiler(_Graph(triples)).compile())
+    return tuple(_Compiler(ShapesGraph(triples)).compile())
 

@@ -19,15 +19,16 @@ import pyoxigraph as ox
 from ..namespaces import RDFS
 from ..rdfio import to_bytes
 from ..resources import merged_shapes_bytes
-from .compiler import _VALUE_TYPES, Check, UnsupportedShapesError, compile_shapes
+from .compiler import VALUE_TYPES, Check, compile_shapes
 from .ontology import ontology_ntriples
 from .report import Outcome, RawResult, keep_first
+from .shapes_index import UnsupportedShapesError
 
 
 def non_canonical_literals(triples: Iterable[ox.Triple]) -> list[ox.Literal]:
     """Literals of the XSD value types that Oxigraph would store in another form."""
     candidates = {t.object for t in triples if isinstance(t.object, ox.Literal)
-                  and t.object.datatype.value in _VALUE_TYPES}
+                  and t.object.datatype.value in VALUE_TYPES}
     if not candidates:
         return []
     subject, predicate = ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p")
