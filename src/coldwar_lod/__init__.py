@@ -32,7 +32,7 @@ if TYPE_CHECKING:
         write_dataset,
         write_unlinked,
     )
-    from .dataset import DUMPS, Build, dataset_files
+    from .dataset import Build, dataset_files
     from .namespaces import IriSpace, shortener
     from .pipeline import build, build_and_render, build_graph, validate
     from .sparql.catalogue import NamedQuery, load_query, shipped_queries
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 _LAZY = {name: module for module, names in {
     "api": ("Outcome", "export", "load", "locate", "statistics", "validate_files",
             "write_dataset", "write_unlinked"),
-    "dataset": ("DUMPS", "Build", "dataset_files"),
+    "dataset": ("Build", "dataset_files"),
     "namespaces": ("IriSpace", "shortener"),
     "pipeline": ("build", "build_and_render", "build_graph", "validate"),
     "sparql.catalogue": ("NamedQuery", "load_query", "shipped_queries"),
@@ -77,7 +77,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "DUMPS",
     "Build",
     "ColdwarError",
     "Comparison",

@@ -1,10 +1,5 @@
 """The jobs a user runs, each deciding what to write: only data that conforms is written,
 exported or loaded. The command-line tool calls these and prints what they return.
-
->>> import tempfile
->>> done = write_dataset(tempfile.mkdtemp())
->>> done.report.conforms, sorted(path.name for path in done.files)[:2]
-(True, ['coldwar-lod.jsonld', 'coldwar-lod.nt'])
 """
 
 from __future__ import annotations
@@ -37,7 +32,13 @@ Progress = Callable[[str], None]
 @dataclass(slots=True)
 class Outcome:
     """What a job did: the build, its validation report, and the files written (none unless
-    the data conforms)."""
+    the data conforms).
+
+    >>> import tempfile
+    >>> outcome = write_dataset(tempfile.mkdtemp())
+    >>> outcome.conforms, len(outcome.files), len(outcome.report.warnings)
+    (True, 8, 24)
+    """
 
     build: Build
     report: ValidationReport
@@ -59,6 +60,11 @@ def write_dataset(out: Path | str = "dist", data: Path | str | None = None,
 
     :raises coldwar_lod.errors.InputErrors: on bad records or locators, with file and line.
     :raises coldwar_lod.errors.InputError: if a file cannot be written (nothing changed).
+
+    >>> import tempfile
+    >>> outcome = write_dataset(Path(tempfile.mkdtemp()) / "dist")
+    >>> outcome.conforms, sorted(path.name for path in outcome.files)[-2:]
+    (True, ['shapes.ttl', 'void.ttl'])
     """
     started = time.perf_counter()
     folder = Path(out)
@@ -90,6 +96,10 @@ def export(fmt: str, output: Path | str | None = None, data: Path | str | None =
     conform).
 
     :raises coldwar_lod.errors.InputError: for an unknown format or an unwritable file.
+
+    >>> outcome, content = export("nt")
+    >>> outcome.conforms, content.count(b"\\n")
+    (True, 11701)
     """
     result = build(data, base)
     report = validate(result, validator)
@@ -106,6 +116,11 @@ def validate_files(files: Iterable[Path], data: Path | str | None = None,
     records (file:line) behind each node.
 
     :raises coldwar_lod.errors.InputError: for an unreadable file or a syntax error.
+
+    >>> from coldwar_lod.resources import resource_dir
+    >>> report = validate_files([resource_dir("ontology") / "coldwar.ttl"])
+    >>> report.conforms
+    True
     """
     result = None
     with contextlib.suppress(ColdwarError):  # without readable records, no file:line
@@ -122,7 +137,15 @@ def load(endpoint: Endpoint, data: Path | str | None = None, base: str | None = 
          ) -> tuple[Outcome, LoadReport | None]:
     """Build, validate and load the dataset into a store, only if it conforms (else the
     store is not touched and the load report is ``None``). See
-    :func:`~coldwar_lod.sparql.load.load_store`."""
+    :func:`~coldwar_lod.sparql.load.load_store`.
+
+    >>> from coldwar_lod.sparql.http import Endpoint
+    >>> try:  # nothing listens on port 9 of this machine
+    ...     load(Endpoint.from_url("http://127.0.0.1:9", env={}))
+    ... except ColdwarError as exc:
+    ...     print(exc.exit_code)
+    4
+    """
     result = build(data, base)
     report = validate(result, validator)
     if not report.conforms:
@@ -139,6 +162,11 @@ def locate(source: str, phrase: str, texts: Path, data: Path | str | None = None
 
     :raises coldwar_lod.errors.InputError: for an unknown source, a text that does not match
         its record, or a phrase that does not occur.
+
+    >>> from coldwar_lod.resources import sources_dir
+    >>> texts = sources_dir()  # COLDWAR_LOD_SOURCES: the texts are not shipped
+    >>> texts is None or locate("cvce-crushing", "Warsaw Pact", texts)[0].source == "cvce-crushing"
+    True
     """
     records = load_records(Path(data) if data is not None else default_data_dir())
     row = records.entities.get(source)
@@ -158,6 +186,11 @@ def write_unlinked(output: Path | str | None = None, data: Path | str | None = N
     folder), atomically; returns the file and the number of entities.
 
     :raises coldwar_lod.errors.InputError: if the file cannot be written.
+
+    >>> import tempfile
+    >>> target, count = write_unlinked(Path(tempfile.mkdtemp()) / "unlinked.tsv")
+    >>> count, target.read_text(encoding="utf-8").split("\\t")[0]
+    (146, 'kind')
     """
     result = build(data, base)
     content = unlinked_tsv(result.records, result.space)

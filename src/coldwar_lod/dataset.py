@@ -37,7 +37,15 @@ DUMPS = {"turtle": "coldwar-lod.ttl", "json-ld": "coldwar-lod.jsonld",
 
 @dataclass(slots=True)
 class Build:
-    """A built dataset: sorted triples, the records behind them, and their lineage."""
+    """A built dataset: sorted triples, the records behind them, and their lineage.
+
+    >>> import coldwar_lod
+    >>> build = coldwar_lod.build()
+    >>> len(build.triples) > 10_000, build.space.base
+    (True, 'https://w3id.org/coldwar-lod/')
+    >>> build.lineage["https://w3id.org/coldwar-lod/id/event/prague-spring"]
+    'data/events.csv:2'
+    """
 
     space: IriSpace
     records: Records
@@ -103,6 +111,12 @@ def dataset_files(result: Build, on_file: Callable[[str, bytes], None] | None = 
     :param on_file: called with each file's name and content as soon as it is rendered (a
         build hands them to :class:`~coldwar_lod.files.StagedFiles`, which writes one while
         the next is rendered).
+
+    >>> import coldwar_lod
+    >>> files = dataset_files(coldwar_lod.build())
+    >>> sorted(files)  # doctest: +NORMALIZE_WHITESPACE
+    ['coldwar-lod.jsonld', 'coldwar-lod.nt', 'coldwar-lod.trig', 'coldwar-lod.ttl',
+     'context.jsonld', 'ontology.ttl', 'shapes.ttl', 'void.ttl']
     """
     with no_cycle_collection():
         return _dataset_files(result, on_file)

@@ -19,7 +19,15 @@ EXIT_QUERY = 5
 
 
 class ColdwarError(Exception):
-    """Base of all errors the user can cause or fix."""
+    """Base of all errors the user can cause or fix.
+
+    >>> import coldwar_lod
+    >>> try:
+    ...     coldwar_lod.load_query("no-such-query")
+    ... except coldwar_lod.ColdwarError as exc:
+    ...     print(exc.exit_code, exc)
+    2 unknown query 'no-such-query'; `coldwar-lod queries` lists the shipped ones
+    """
 
     exit_code = EXIT_INPUT
 
@@ -30,6 +38,9 @@ class InputError(ColdwarError):
     :param message: what is wrong, in the user's terms.
     :param file: the file that holds the problem, if any.
     :param line: the 1-based line in ``file``, if known.
+
+    >>> str(InputError("unknown place 'prgue'", "data/events.csv", 14))
+    "data/events.csv:14: unknown place 'prgue'"
     """
 
     def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
@@ -46,7 +57,14 @@ class InputError(ColdwarError):
 
 
 class InputErrors(ColdwarError):  # noqa: N818 - a list of InputError
-    """Several input errors found in one pass, reported together (first one first)."""
+    """Several input errors found in one pass, reported together (first one first).
+
+    >>> errors = InputErrors([InputError("bad date", "data/events.csv", 3),
+    ...                       InputError("unknown reference", "data/claims.csv", 9)])
+    >>> print(errors)
+    data/events.csv:3: bad date
+    data/claims.csv:9: unknown reference
+    """
 
     def __init__(self, errors: list[InputError]) -> None:
         self.errors = errors
@@ -54,13 +72,29 @@ class InputErrors(ColdwarError):  # noqa: N818 - a list of InputError
 
 
 class EndpointError(ColdwarError):
-    """A SPARQL endpoint was unreachable, refused the request, or failed."""
+    """A SPARQL endpoint was unreachable, refused the request, or failed.
+
+    >>> import coldwar_lod
+    >>> try:  # nothing listens on port 9 of this machine
+    ...     coldwar_lod.run_query("ASK {}", endpoint="http://127.0.0.1:9")
+    ... except EndpointError as exc:
+    ...     print(exc.exit_code, str(exc).split(" (")[0])
+    4 cannot connect to http://127.0.0.1:9/query: connection refused
+    """
 
     exit_code = EXIT_ENDPOINT
 
 
 class QueryError(ColdwarError):
-    """A SPARQL query is malformed or timed out."""
+    """A SPARQL query is malformed or timed out.
+
+    >>> import coldwar_lod
+    >>> try:
+    ...     coldwar_lod.run_query("SELECT ?s WHERE { ?s ?p }")
+    ... except QueryError as exc:
+    ...     print(exc.exit_code, str(exc).split(": it starts here")[0])
+    5 query:1:19: malformed SPARQL query
+    """
 
     exit_code = EXIT_QUERY
 

@@ -10,7 +10,14 @@ from .records import Records, parse_locators
 
 @dataclass(slots=True)
 class Stats:
-    """Counts over a set of records (see :func:`count`)."""
+    """Counts over a set of records (see :func:`count`).
+
+    >>> from coldwar_lod.records import load_records
+    >>> from coldwar_lod.resources import default_data_dir
+    >>> stats = count(load_records(default_data_dir()))
+    >>> stats.claims, stats.disagreements, stats.wikidata_links
+    (525, 14, 66)
+    """
 
     entities: dict[str, int] = field(default_factory=dict)
     claims: int = 0

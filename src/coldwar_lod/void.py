@@ -28,8 +28,7 @@ EXAMPLES = ("event/warsaw-pact-invasion", "event/prague-spring", "person/alexand
 
 
 def package_version() -> str:
-    """The version of coldwar-lod (read from the package, not from its installed metadata:
-    ``importlib.metadata`` alone costs 30 ms of every build's start-up)."""
+    """The version of coldwar-lod, read from the package (start-up: benchmarks/README.md)."""
     from ._version import __version__
 
     return __version__

@@ -186,6 +186,25 @@ def test_remote_answers_equal_embedded(name: str, built: Build, store: ox.Store,
 
 
 @pytest.mark.server
+def test_a_sparqlwrapper_user_gets_the_same_answers(built: Build, store: ox.Store,
+                                                   server: OxigraphServer) -> None:
+    """A loaded store answers SPARQLWrapper (what many Python users query with) as it answers
+    this package's own client; the data is in the named graph ``load`` puts it in."""
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    query = shipped_queries()["invasion-participants"]
+    wrapper = SPARQLWrapper(f"{server.url}/query")
+    wrapper.setQuery(query.text)
+    wrapper.addDefaultGraph(f"{built.space.base}graph/data")
+    wrapper.setReturnFormat(JSON)
+    bindings = wrapper.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+    embedded = run_query(query, built, store=store)
+    assert len(bindings) == len(embedded.rows) > 0
+    assert [b[embedded.variables[0]]["value"] for b in bindings] == [
+        row[0].value for row in embedded.rows if row[0] is not None]
+
+
+@pytest.mark.server
 def test_query_command_embedded_and_remote_formats(server: OxigraphServer,
                                                    built: Build) -> None:
     code, tsv_local, err = cli("query", "timeline", "-f", "tsv")

@@ -270,7 +270,7 @@ def test_store_credentials_are_never_sent_to_wikidata(wikidata: OxigraphServer) 
     assert code == EXIT_VIOLATIONS
     assert proxy.seen and all("authorization" not in s.headers for s in proxy.seen)
     assert user_agent().startswith("coldwar-lod/0.1.0 (https://w3id.org/coldwar-lod/) "
-                                   "SPARQLWrapper/")
+                                   "Python-urllib/")
 
 
 # Failures --------------------------------------------------------------------------------------

@@ -26,7 +26,12 @@ HEADER_FIELDS = ("summary", "description", "tags")
 
 @dataclass(frozen=True, slots=True)
 class NamedQuery:
-    """A query and where it came from (a shipped name or a file), with its header fields."""
+    """A query and where it came from (a shipped name or a file), with its header fields.
+
+    >>> query = load_query("timeline")
+    >>> query.name, query.shipped, query.tags
+    ('timeline', True, ('time', 'events', 'chronology', 'uncertainty'))
+    """
 
     name: str
     text: str
@@ -77,7 +82,12 @@ def parse_header(text: str) -> dict[str, str]:
 
 
 def shipped_queries() -> dict[str, NamedQuery]:
-    """The queries that ship with the package, by name (the file name without ``.rq``)."""
+    """The queries that ship with the package, by name (the file name without ``.rq``).
+
+    >>> queries = shipped_queries()
+    >>> len(queries), queries["timeline"].shipped
+    (15, True)
+    """
     folder = resource_dir("queries")
     return {p.stem: NamedQuery.from_file(p, shipped=True) for p in sorted(folder.glob("*.rq"))}
 
@@ -86,6 +96,9 @@ def load_query(spec: str) -> NamedQuery:
     """A shipped query by name, or any query file by path.
 
     :raises InputError: if ``spec`` is neither a file nor a shipped query's name.
+
+    >>> load_query("invasion-participants").origin.endswith("queries/invasion-participants.rq")
+    True
     """
     path = Path(spec)
     if path.is_file():

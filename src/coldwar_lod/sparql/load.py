@@ -41,16 +41,9 @@ the transaction was applied; the request is never re-sent, and after a timeout i
 graphs are left to it. The swap only uses ``DELETE``/``INSERT … WHERE``, ``INSERT DATA`` and
 ``DROP``, which every SPARQL 1.1 Update service implements (``MOVE`` is not needed).
 
-Why this is fast: a store's cost is the triples it writes, and writes in one transaction cost
-more the bigger the transaction (Oxigraph holds a transaction in memory, and reads more slowly
-in one that has written already). The former design moved every graph with ``MOVE``, which
-Oxigraph runs as ``DROP`` target, ``INSERT … WHERE``, ``DROP`` source: three times the data in
-one transaction (one million triples: 490 s and 4.4 GB of server memory for a first load,
-313 s and 5.4 GB for a reload). Now a reload reads the graph back and writes only the
-differences (15 s), and a first load writes the data three times in separate requests: the
-upload, the swap's ``INSERT`` and the drop of the temporary graph (135 s; one plain GSP ``POST``
-takes 35 s). A graph cannot be replaced atomically together with others in any other standard
-way: a GSP ``PUT`` replaces one graph per request.
+Why it writes as little as it can, and the figures: benchmarks/README.md ("Loading a store").
+A graph cannot be replaced atomically together with others in any other standard way: a GSP
+``PUT`` replaces one graph per request.
 
 Credentials come from the environment, never from the command line, and never appear in
 messages: ``COLDWAR_LOD_ENDPOINT_USER`` and ``COLDWAR_LOD_ENDPOINT_PASSWORD`` (HTTP basic
@@ -118,6 +111,13 @@ class LoadReport:
 
     ``added`` and ``removed`` count, per graph, the triples the swap wrote (all of them where a
     graph was replaced whole).
+
+    >>> import coldwar_lod
+    >>> try:  # a real store answers with a report; here nothing listens on port 9
+    ...     coldwar_lod.load_store(coldwar_lod.build(), "http://127.0.0.1:9")
+    ... except coldwar_lod.EndpointError as exc:
+    ...     print(str(exc).split(" (")[0])
+    cannot connect to http://127.0.0.1:9/query: connection refused
     """
 
     endpoint: Endpoint
@@ -370,6 +370,13 @@ def load_store(build: Build, endpoint: Endpoint | str, *, graph: str | None = No
         ``replace`` is false.
     :raises EndpointError: if the store cannot be reached, refuses a request, or holds other
         counts than expected; the previous graphs are then unchanged.
+
+    >>> import coldwar_lod
+    >>> try:  # tests/sparql/test_load.py loads real servers; nothing listens on port 9 here
+    ...     load_store(coldwar_lod.build(), "http://127.0.0.1:9", graph="not an IRI")
+    ... except InputError as exc:
+    ...     print(str(exc).split(":")[0])
+    bad graph IRI 'not an IRI'
     """
     started = time.perf_counter()
     if isinstance(endpoint, str):

@@ -130,6 +130,12 @@ def run_query(query: str | NamedQuery, source: Build | None = None, *,
     :raises QueryError: for a malformed query (with line and column), a query the service
         rejects, or one that times out.
     :raises EndpointError: if the service cannot be reached or fails.
+
+    >>> result = run_query("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    ...     "SELECT ?label WHERE { <https://w3id.org/coldwar-lod/id/event/prague-spring> "
+    ...     "rdfs:label ?label FILTER(lang(?label) = 'en') }")
+    >>> result.rows[0][0].value
+    'Prague Spring'
     """
     space = source.space if source is not None else IriSpace.from_base(base)
     named = query if isinstance(query, NamedQuery) else NamedQuery("query", query, "query")

@@ -26,6 +26,13 @@ class QueryResult:
 
     For CONSTRUCT and DESCRIBE (``kind == "graph"``) the table has the columns ``subject``,
     ``predicate``, ``object``, sorted. ``None`` is an unbound value.
+
+    >>> import coldwar_lod
+    >>> result = coldwar_lod.run_query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    >>> result.kind, result.variables, result.rows[0][0].value
+    ('select', ['n'], '11701')
+    >>> result.serialize("csv")
+    'n\\r\\n11701\\r\\n'
     """
 
     kind: str

@@ -408,8 +408,7 @@ class _Compiler:
 def _instance(v: str, cls: Term) -> str:
     """A pattern matching SHACL instances of ``cls`` in the data graph.
 
-    (Measured: this property path is faster in Oxigraph than ``rdf:type`` patterns for the
-    subclasses looked up beforehand.)
+    (A property path: the faster form in Oxigraph, benchmarks/README.md.)
     """
     return f"{v} <{_RDF}type>/<{_RDFS}subClassOf>* {sparql_term(cls)} ."
 

@@ -31,7 +31,13 @@ class RawResult:
 
 @dataclass(frozen=True, slots=True, order=True)
 class ValidationResult:
-    """One SHACL validation result, with what a reader needs to find and fix it."""
+    """One SHACL validation result, with what a reader needs to find and fix it.
+
+    >>> import coldwar_lod
+    >>> result = coldwar_lod.validate(coldwar_lod.build()).warnings[0]
+    >>> result.severity, result.source_shape.rsplit("#", 1)[1], result.where, result.focus_label
+    ('Warning', 'EventHasTimeSpan', 'data/events.csv:13', 'Détente')
+    """
 
     severity: str
     focus: str
@@ -53,6 +59,13 @@ class ValidationReport:
     """The outcome of validating a graph: conformance and the results, sorted.
 
     ``conforms`` is false only if there are violations; warnings are reported but allowed.
+
+    >>> import coldwar_lod
+    >>> report = coldwar_lod.validate(coldwar_lod.build())
+    >>> report.conforms, len(report.violations), len(report.warnings)
+    (True, 0, 24)
+    >>> report.text().splitlines()[0]
+    'Conforms: 0 violation(s), 24 warning(s) [oxigraph]'
     """
 
     conforms: bool

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -57,15 +58,10 @@ def user_agent() -> str:
     >>> "(https://w3id.org/coldwar-lod/)" in user_agent()
     True
     """
-    from importlib.metadata import PackageNotFoundError, version
+    from .._version import __version__
 
-    def of(package: str) -> str:
-        try:
-            return version(package)
-        except PackageNotFoundError:  # pragma: no cover - running from a source tree
-            return "unknown"
-
-    return f"coldwar-lod/{of('coldwar-lod')} ({PROJECT_URL}) SPARQLWrapper/{of('SPARQLWrapper')}"
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return f"coldwar-lod/{__version__} ({PROJECT_URL}) Python-urllib/{python}"
 
 
 def wikidata_endpoint(url: str | None = None, *, timeout: float = 60.0, retries: int = 3,
