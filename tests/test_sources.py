@@ -75,3 +75,25 @@ def test_locators_stay_within_the_recorded_length(built: Build) -> None:
     for row in built.records.claims.values():
         for loc in parse_locators(row.get("locators")):
             assert 0 <= loc.start < loc.end <= lengths[loc.source], row.where()
+
+
+@needs_texts
+def test_the_build_checks_every_locator_when_the_texts_are_at_hand(
+        data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``coldwar-lod build`` (``write_dataset``) runs the same check, and writes nothing on a
+    locator that selects only white space (a slip the records alone cannot show)."""
+    import coldwar_lod
+    from coldwar_lod.errors import InputErrors
+
+    assert SOURCES is not None
+    monkeypatch.setenv("COLDWAR_LOD_SOURCES", str(SOURCES))
+    claims = data_copy / "claims.csv"
+    lines = claims.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[4] = lines[4].replace("video-romania-refusal:1191-1209",
+                                "video-romania-refusal:1193-1194")
+    claims.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        coldwar_lod.write_dataset(tmp_path / "dist", data_copy)
+    assert [str(e) for e in caught.value.errors] == [
+        "data/claims.csv:5: locator video-romania-refusal:1193-1194 selects only white space"]
+    assert not (tmp_path / "dist").exists()
