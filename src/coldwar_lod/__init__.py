@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .validation.report import ValidationReport, ValidationResult
     from .wikidata.compare import Comparison, ComparisonReport, compare_with_wikidata
     from .wikidata.links import LinkCheck, LinkReport, check_links
+    from .wikidata.reconcile.server import ReconcileServer, reconcile_service
     from .wikidata.service import wikidata_endpoint
 
 #: Imported on first use (PEP 562), so that ``coldwar-lod build`` starts fast, and the
@@ -63,6 +64,7 @@ _LAZY = {name: module for module, names in {
     "validation.report": ("ValidationReport", "ValidationResult"),
     "wikidata.compare": ("Comparison", "ComparisonReport", "compare_with_wikidata"),
     "wikidata.links": ("LinkCheck", "LinkReport", "check_links"),
+    "wikidata.reconcile.server": ("ReconcileServer", "reconcile_service"),
     "wikidata.service": ("wikidata_endpoint",),
 }.items() for name in names}
 
@@ -93,6 +95,7 @@ __all__ = [
     "Outcome",
     "QueryError",
     "QueryResult",
+    "ReconcileServer",
     "Stats",
     "ValidationReport",
     "ValidationResult",
@@ -109,6 +112,7 @@ __all__ = [
     "load_query",
     "load_store",
     "locate",
+    "reconcile_service",
     "run_query",
     "shipped_queries",
     "shortener",

@@ -416,5 +416,30 @@ def _wikidata_report(ctx: Context, run: Callable[..., Any], endpoint: str, fmt: 
     return report, prefixes
 
 
+# --------------------------------------------------------------------------------------------
+# Reconciliation (OpenRefine)
+
+
+@main.command("reconcile")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.pass_obj
+@handle_errors
+def reconcile_cmd(ctx: Context, port: int) -> None:
+    """Serve a reconciliation service over the dataset on 127.0.0.1 (for OpenRefine).
+
+    W3C Entity Reconciliation API 0.2: the manifest at the root, batch queries (GET or POST),
+    types, property conditions (date, place, country, qid), previews and suggest, with CORS.
+    Stop it with Ctrl-C. Exit 2 if the port is in use.
+    """
+    server = api.reconcile_service(_build(ctx), port)
+    click.echo(f"reconciliation service at {server.url}/ (add it in OpenRefine: Reconcile > "
+               "Start reconciling > Add standard service); Ctrl-C stops it", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped.", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
