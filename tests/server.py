@@ -191,10 +191,11 @@ class Seen:
 
 @dataclass(frozen=True)
 class Fail:
-    """Answer with this status and message instead of forwarding."""
+    """Answer with this status and message (and headers) instead of forwarding."""
 
     status: int
     message: str = "simulated failure"
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,8 @@ class Proxy:
                     self.send_response(action.status)
                     self.send_header("Content-Type", "text/plain; charset=utf-8")
                     self.send_header("Content-Length", str(len(payload)))
+                    for name, value in action.headers:
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(payload)
                     return

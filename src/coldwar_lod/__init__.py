@@ -42,10 +42,12 @@ if TYPE_CHECKING:
     from .sparql.results import QueryResult
     from .stats import Stats, count
     from .validation.report import ValidationReport, ValidationResult
+    from .wikidata.accept import AcceptReport, accept_links
     from .wikidata.compare import Comparison, ComparisonReport, compare_with_wikidata
     from .wikidata.links import LinkCheck, LinkReport, check_links
     from .wikidata.reconcile.server import ReconcileServer, reconcile_service
     from .wikidata.service import wikidata_endpoint
+    from .wikidata.suggest import SuggestReport, suggest_links
 
 #: Imported on first use (PEP 562), so that ``coldwar-lod build`` starts fast, and the
 #: validating child process imports only what it uses.
@@ -62,10 +64,12 @@ _LAZY = {name: module for module, names in {
     "sparql.results": ("QueryResult",),
     "stats": ("Stats", "count"),
     "validation.report": ("ValidationReport", "ValidationResult"),
+    "wikidata.accept": ("AcceptReport", "accept_links"),
     "wikidata.compare": ("Comparison", "ComparisonReport", "compare_with_wikidata"),
     "wikidata.links": ("LinkCheck", "LinkReport", "check_links"),
     "wikidata.reconcile.server": ("ReconcileServer", "reconcile_service"),
     "wikidata.service": ("wikidata_endpoint",),
+    "wikidata.suggest": ("SuggestReport", "suggest_links"),
 }.items() for name in names}
 
 
@@ -79,6 +83,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AcceptReport",
     "Build",
     "ColdwarError",
     "Comparison",
@@ -97,9 +102,11 @@ __all__ = [
     "QueryResult",
     "ReconcileServer",
     "Stats",
+    "SuggestReport",
     "ValidationReport",
     "ValidationResult",
     "__version__",
+    "accept_links",
     "build",
     "build_and_render",
     "build_graph",
@@ -117,6 +124,7 @@ __all__ = [
     "shipped_queries",
     "shortener",
     "statistics",
+    "suggest_links",
     "validate",
     "validate_files",
     "wikidata_endpoint",

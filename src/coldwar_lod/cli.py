@@ -403,6 +403,65 @@ def wikidata_compare_cmd(ctx: Context, endpoint: str, fmt: str, batch_size: int,
     _wikidata_report(ctx, api.compare_with_wikidata, endpoint, fmt, batch_size, timeout, retries)
 
 
+@wikidata_group.command("suggest")
+@_wikidata_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("wikidata-review.tsv"), show_default=True,
+              help="The review file to write (TSV, one row per candidate).")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Candidates kept per entity.")
+@click.option("--search", type=click.Choice(["auto", "labels", "mwapi"]), default="auto",
+              show_default=True, help="labels: exact labels and aliases (any endpoint); mwapi: "
+              "also Wikidata's search service; auto: mwapi on query.wikidata.org only.")
+@click.pass_obj
+@handle_errors
+def wikidata_suggest_cmd(ctx: Context, endpoint: str, fmt: str, batch_size: int,
+                         timeout: float, retries: int, output: Path, limit: int,
+                         search: str) -> None:
+    """Suggest Wikidata items for every entity without a QID, for review; links nothing.
+
+    Writes the review file (one row per candidate, best first, with the evidence for and
+    against: labels, kind, dates, statements about items we link to) and prints the best
+    candidate of each entity. Mark the right rows with decision=yes, then run
+    `coldwar-lod wikidata accept FILE`. Exit 0 when it ran, 2 if the endpoint holds no
+    Wikidata statements, 4 or 5 as for `check`.
+    """
+    service = api.wikidata_endpoint(endpoint, timeout=timeout, retries=retries)
+    report = api.suggest_links(_build(ctx), service, limit=limit, search=search,
+                               batch_size=batch_size)
+    report.write_review(output)
+    click.echo(report.result().serialize(fmt), nl=False)
+    click.echo(f"{report.summary()}\nreview file: {output}", err=True)
+
+
+@wikidata_group.command("accept")
+@click.argument("review", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--endpoint", metavar="URL", envvar="COLDWAR_LOD_WIKIDATA_ENDPOINT",
+              default="https://query.wikidata.org/sparql", show_default=True,
+              help="The Wikidata SPARQL endpoint the items are checked against.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Items per request (VALUES).")
+@_endpoint_options
+@click.pass_obj
+@handle_errors
+def wikidata_accept_cmd(ctx: Context, review: Path, endpoint: str, batch_size: int,
+                        timeout: float, retries: int) -> None:
+    """Link the entities whose rows are marked decision=yes in a review file.
+
+    Each marked item is checked first (it exists, is not a redirect, its kind and a label
+    fit); then the records, the verified-QID list (with the date and the evidence) and
+    unlinked.tsv are written together. Exit 0 when done (or nothing is marked), 1 if a
+    marked item fails a check (nothing is written), 2 for a malformed review file, 4 or 5
+    as for `check`.
+    """
+    service = api.wikidata_endpoint(endpoint, timeout=timeout, retries=retries)
+    report = api.accept_links(_build(ctx), review, service, batch_size=batch_size)
+    for done in report.accepted:
+        click.echo(f"linked {done.entity.short_id} -> {done.qid} ({done.wikidata_label}); "
+                   f"{done.entity.record}")
+    click.echo(report.summary(), err=True)
+
+
 def _wikidata_report(ctx: Context, run: Callable[..., Any], endpoint: str, fmt: str,
                      batch_size: int, timeout: float, retries: int) -> tuple[Any, dict[str, str]]:
     """Build, run a Wikidata report, print it (summary to standard error)."""

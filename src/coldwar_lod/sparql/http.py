@@ -13,6 +13,7 @@ authentication) or ``COLDWAR_LOD_ENDPOINT_TOKEN`` (``Authorization: Bearer``).
 from __future__ import annotations
 
 import base64
+import email.utils
 import http.client
 import os
 import re
@@ -45,12 +46,16 @@ class HttpStatusError(EndpointError):
 
     :param status: the HTTP status code.
     :param detail: the first line of the service's message, if any.
+    :param retry_after: seconds the service asked the client to wait (``Retry-After``, sent
+        with 429 and 503), if it said.
     """
 
-    def __init__(self, message: str, status: int, detail: str = "") -> None:
+    def __init__(self, message: str, status: int, detail: str = "",
+                 retry_after: float | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.detail = detail
+        self.retry_after = retry_after
 
 
 class EndpointTimeoutError(EndpointError):
@@ -263,7 +268,9 @@ def transport_error(endpoint: Endpoint, url: str, exc: BaseException,
     """The :class:`EndpointError` for a request to ``url`` that failed with ``exc``."""
     where = endpoint.redact(url.split("?")[0])
     if isinstance(exc, urllib.error.HTTPError):
-        return status_error(endpoint, url, exc.code, _error_body(exc), service)
+        error = status_error(endpoint, url, exc.code, _error_body(exc), service)
+        error.retry_after = retry_after(exc.headers.get("Retry-After") if exc.headers else None)
+        return error
     if is_timeout(exc):
         return EndpointTimeoutError(f"{where} timed out after {endpoint.timeout:g} s "
                                     "(a longer --timeout may help)")
@@ -279,6 +286,26 @@ def transport_error(endpoint: Endpoint, url: str, exc: BaseException,
                   http.client.RemoteDisconnected):
         return EndpointError(f"{where} closed the connection without answering")
     return EndpointError(endpoint.redact(f"cannot talk to {where}: {reason}"))
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: a number of seconds or an HTTP date.
+
+    >>> retry_after("7"), retry_after(None), retry_after("soon")
+    (7.0, None, None)
+    >>> retry_after("Thu, 01 Jan 1970 00:00:00 GMT")  # a date in the past: no wait
+    0.0
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 def status_error(endpoint: Endpoint, url: str, status: int, body: bytes | None,

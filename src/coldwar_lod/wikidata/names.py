@@ -100,12 +100,14 @@ class Entity:
     type: str  # the ``type`` column: person, invasion, city, ...
     label: str  # English label
     names: list[tuple[str, str]]  # (language, text): label_en, labels, alt_labels
+    primary: int  # how many of ``names`` are labels (the rest are aliases)
     qid: str
     description: str
     record: str  # file:line
     dates: list[TimeBounds] = field(default_factory=list)
     places: list[str] = field(default_factory=list)  # slugs: where it happened / lies
     countries: list[str] = field(default_factory=list)  # slugs of states among those, and up
+    related: list[str] = field(default_factory=list)  # slugs it has a claim with, either way
     _keys: list[Name] = field(default_factory=list, repr=False)
 
     @property
@@ -148,7 +150,8 @@ def entities(build: Build) -> dict[str, Entity]:
     """Every entity but the sources, by slug, with its names, dates and places.
 
     Dates come from ``date`` claims (and a work's ``year``), places from ``place`` and
-    ``located-in`` claims; deprecated claims are left out.
+    ``located-in`` claims, related entities from any claim between two entities (either
+    way); deprecated claims are left out.
 
     >>> import coldwar_lod
     >>> found = entities(coldwar_lod.build())
@@ -162,11 +165,13 @@ def entities(build: Build) -> dict[str, Entity]:
         if row.kind == "sources":
             continue
         names = [("en", row.get("label_en"))]
+        primary = 0
         for column in ("labels", "alt_labels"):
+            primary = len(names)
             if row.get(column):
                 names += [n for n in parse_labels(row.get(column)) if n not in names]
         out[row.slug] = Entity(row.slug, row.kind, row.get("type"), row.get("label_en"), names,
-                               row.get("qid"), row.get("description"), row.where())
+                               primary, row.get("qid"), row.get("description"), row.where())
         if row.get("year"):
             _add_date(out[row.slug], row.get("year"))
     located: dict[str, list[str]] = defaultdict(list)
@@ -177,6 +182,10 @@ def entities(build: Build) -> dict[str, Entity]:
         if subject is None:
             continue
         prop, obj = claim.get("property"), claim.get("object")
+        if obj in out:
+            for one, other in ((subject, out[obj]), (out[obj], subject)):
+                if other.slug not in one.related:
+                    one.related.append(other.slug)
         if prop == "date":
             _add_date(subject, obj)
         elif prop in ("place", "located-in") and obj not in subject.places:

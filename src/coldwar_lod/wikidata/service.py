@@ -33,6 +33,9 @@ ENV_WIKIDATA_ENDPOINT = "COLDWAR_LOD_WIKIDATA_ENDPOINT"
 #: Items per request (``VALUES``); small enough for any service's limits.
 BATCH_SIZE = 200
 
+#: The longest wait a ``Retry-After`` header is obeyed for, in seconds.
+MAX_RETRY_AFTER = 300.0
+
 #: The project's home, named in the User-Agent as the contact.
 PROJECT_URL = "https://w3id.org/coldwar-lod/"
 
@@ -107,7 +110,8 @@ class Asker:
         self.requests = 0
 
     def ask(self, text: str) -> QueryResult:
-        """Run one query; HTTP 429 (too many requests) is retried with backoff."""
+        """Run one query; HTTP 429 (too many requests) is retried after the ``Retry-After``
+        the service sends (else with exponential backoff)."""
         self.requests += 1
         if self.store is not None:
             return run_query(text, store=self.store)
@@ -124,7 +128,10 @@ class Asker:
                     raise HttpStatusError(f"{exc}; the service limits how much each client "
                                           "may ask: wait a minute and try again",
                                           exc.status, exc.detail) from None
-                time.sleep(endpoint.backoff * 2 ** attempt)
+                # Wikimedia asks clients to wait as long as Retry-After says (capped, so that a
+                # wrong header cannot hang the tool), else back off exponentially.
+                wait = endpoint.backoff * 2 ** attempt
+                time.sleep(min(MAX_RETRY_AFTER, max(wait, exc.retry_after or 0.0)))
                 attempt += 1
 
 
