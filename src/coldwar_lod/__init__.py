@@ -44,10 +44,13 @@ if TYPE_CHECKING:
     from .validation.report import ValidationReport, ValidationResult
     from .wikidata.accept import AcceptReport, accept_links
     from .wikidata.compare import Comparison, ComparisonReport, compare_with_wikidata
+    from .wikidata.export import wikidata_export
     from .wikidata.links import LinkCheck, LinkReport, check_links
+    from .wikidata.quickstatements import QuickStatements, quickstatements
     from .wikidata.reconcile.server import ReconcileServer, reconcile_service
     from .wikidata.service import wikidata_endpoint
     from .wikidata.suggest import SuggestReport, suggest_links
+    from .wikidata.wikibase_rdf import wikibase_rdf
 
 #: Imported on first use (PEP 562), so that ``coldwar-lod build`` starts fast, and the
 #: validating child process imports only what it uses.
@@ -67,9 +70,12 @@ _LAZY = {name: module for module, names in {
     "wikidata.accept": ("AcceptReport", "accept_links"),
     "wikidata.compare": ("Comparison", "ComparisonReport", "compare_with_wikidata"),
     "wikidata.links": ("LinkCheck", "LinkReport", "check_links"),
+    "wikidata.export": ("wikidata_export",),
+    "wikidata.quickstatements": ("QuickStatements", "quickstatements"),
     "wikidata.reconcile.server": ("ReconcileServer", "reconcile_service"),
     "wikidata.service": ("wikidata_endpoint",),
     "wikidata.suggest": ("SuggestReport", "suggest_links"),
+    "wikidata.wikibase_rdf": ("wikibase_rdf",),
 }.items() for name in names}
 
 
@@ -100,6 +106,7 @@ __all__ = [
     "Outcome",
     "QueryError",
     "QueryResult",
+    "QuickStatements",
     "ReconcileServer",
     "Stats",
     "SuggestReport",
@@ -119,6 +126,7 @@ __all__ = [
     "load_query",
     "load_store",
     "locate",
+    "quickstatements",
     "reconcile_service",
     "run_query",
     "shipped_queries",
@@ -127,7 +135,9 @@ __all__ = [
     "suggest_links",
     "validate",
     "validate_files",
+    "wikibase_rdf",
     "wikidata_endpoint",
+    "wikidata_export",
     "write_dataset",
     "write_unlinked",
 ]

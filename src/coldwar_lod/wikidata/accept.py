@@ -164,15 +164,15 @@ def accept_links(build: Build, review: Path | str, wikidata: Wikidata | None = N
 
     >>> import coldwar_lod, pyoxigraph as ox, tempfile
     >>> review = Path(tempfile.mkdtemp()) / "review.tsv"
-    >>> _ = review.write_text("decision\\tentity\\tqid\\nyes\\tplace/vienna\\tQ1741\\n")
-    >>> local = ox.Store()   # a "Wikidata" where Q1741 has been merged into another item
-    >>> local.load(b"<http://www.wikidata.org/entity/Q1741> <http://www.w3.org/2002/07/owl#sameAs>"
+    >>> _ = review.write_text("decision\\tentity\\tqid\\nyes\\tplace/silesia\\tQ999999903\\n")
+    >>> local = ox.Store()   # a "Wikidata" where Q999999903 had been merged into another item
+    >>> local.load(b"<http://www.wikidata.org/entity/Q999999903> <http://www.w3.org/2002/07/owl#sameAs>"
     ...            b" <http://www.wikidata.org/entity/Q9> .", ox.RdfFormat.N_TRIPLES)
     >>> try:
     ...     accept_links(coldwar_lod.build(), review, local)
     ... except LinkRefusedError as exc:
     ...     print(str(exc).split(": ", 1)[1])
-    place/vienna: Q1741 is a redirect to Q9 (merged): check Q9 and mark it instead
+    place/silesia: Q999999903 is a redirect to Q9 (merged): check Q9 and mark it instead
     """
     started = time.perf_counter()
     known = entities(build)

@@ -189,15 +189,15 @@ def suggest_links(build: Build, wikidata: Wikidata | None = None, *, limit: int 
     :raises QueryError: if the service rejects a query or it times out (exit code 5).
 
     >>> import coldwar_lod, pyoxigraph as ox
-    >>> local = ox.Store()   # a "Wikidata" that knows one city
+    >>> local = ox.Store()   # a made-up "Wikidata" that knows one region
     >>> local.load('''@prefix wd: <http://www.wikidata.org/entity/> .
     ... @prefix wdt: <http://www.wikidata.org/prop/direct/> .
     ... @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-    ... wd:Q1741 rdfs:label "Vienna"@en, "Wien"@de ; wdt:P31 wd:Q515 .'''.encode(),
+    ... wd:Q999999903 rdfs:label "Silesia"@en, "Śląsk"@pl ; wdt:P31 wd:Q82794 .'''.encode(),
     ...     ox.RdfFormat.TURTLE)
-    >>> top = suggest_links(coldwar_lod.build(), local).top()["vienna"]
+    >>> top = suggest_links(coldwar_lod.build(), local).top()["silesia"]
     >>> top.item.qid, top.verdict.score, top.verdict.evidence_for[0]
-    ('Q1741', 79.0, "label 'Vienna'@en = our 'Vienna'@en")
+    ('Q999999903', 74.0, "their label 'Śląsk'@pl = our label 'Śląsk'@pl")
     """
     started = time.perf_counter()
     asker = Asker(wikidata)
