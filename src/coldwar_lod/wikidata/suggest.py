@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -80,10 +80,9 @@ class SuggestReport:
     suggestions: list[Suggestion]
     unlinked: list[Entity]
     where: str
+    searched: str = "labels"  # how candidates were found: labels or mwapi
     requests: int = 0
     seconds: float = 0.0
-    searched: str = "labels"
-    without: list[Entity] = field(default_factory=list)
 
     def top(self) -> dict[str, Suggestion]:
         """The best candidate of each entity that has one, by slug."""
@@ -224,5 +223,5 @@ def suggest_links(build: Build, wikidata: Wikidata | None = None, *, limit: int 
         weighed.sort(key=lambda w: (-w[0].score, int(w[1].qid[1:])))
         suggestions += [Suggestion(entity, item, verdict, rank)
                         for rank, (verdict, item) in enumerate(weighed[:limit], start=1)]
-    return SuggestReport(suggestions, unlinked, asker.where, asker.requests,
-                         time.perf_counter() - started, mode)
+    return SuggestReport(suggestions, unlinked, asker.where, mode, asker.requests,
+                         time.perf_counter() - started)
