@@ -23,10 +23,12 @@ from .cli_base import endpoint_options as _endpoint_options
 
 @click.group("wikidata")
 def wikidata_group() -> None:
-    """Check our links to Wikidata, and compare our facts with Wikidata's.
+    """Check our links to Wikidata, compare our facts, suggest and accept new links, and give
+    back what Wikidata lacks.
 
-    Both commands ask a Wikidata SPARQL service (default the Wikidata Query Service) in
-    batches, one request at a time, naming this tool in the User-Agent.
+    The commands ask a Wikidata SPARQL service (default the Wikidata Query Service) in
+    batches, one request at a time, naming this tool in the User-Agent and waiting as long as
+    an HTTP 429's Retry-After asks.
     """
 
 

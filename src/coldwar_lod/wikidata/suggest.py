@@ -135,11 +135,14 @@ class SuggestReport:
         return rows
 
     def result(self) -> QueryResult:
-        """The candidates as a table (for ``-f table|csv|json|tsv`` on standard output)."""
+        """The candidates as a table (for ``-f table|csv|json|tsv`` on standard output; the
+        entities without any are in the review file only)."""
         columns = [c for c in REVIEW_COLUMNS if c not in ("decision", "description", "record")]
         rows: list[tuple[Term | None, ...]] = []
         for row in self._rows():
             cells = dict(zip(REVIEW_COLUMNS, row, strict=True))
+            if not cells["qid"]:
+                continue
             rows.append(tuple(
                 (ox.NamedNode(WD + cells[c]) if c == "qid" and cells[c] else
                  ox.Literal(cells[c]) if cells[c] else None) for c in columns))

@@ -225,8 +225,11 @@ class Reconciler:
         if e is None:
             return None
         iri = self.space.ids + e.short_id
-        names = ", ".join(f"{html.escape(text)} <small>({lang})</small>"
-                          for lang, text in e.names[1:])
+        langs: dict[str, list[str]] = {}
+        for lang, text in e.names[1:]:
+            langs.setdefault(text, []).append(lang)
+        names = ", ".join(f"{html.escape(text)} <small>({', '.join(tags)})</small>"
+                          for text, tags in langs.items())
         qid = (f' · <a href="http://www.wikidata.org/entity/{e.qid}" target="_blank">'
                f"Wikidata {e.qid}</a>" if e.qid else "")
         return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
