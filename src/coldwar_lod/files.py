@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import shutil
 import tempfile
 import threading
 from collections.abc import Mapping
@@ -109,14 +110,20 @@ class StagedFiles:
             no target has changed).
         """
         self._finish_writes()
+        done: list[tuple[Path, Path | None]] = []  # (target, its old version kept aside)
         try:
             if self._error is not None:
                 raise self._error
             for tmp, path in self._staged:
+                done.append((path, _keep_aside(path)))
                 tmp.replace(path)
         except OSError as exc:
+            _put_back(done)  # a rename that fails half-way must not leave some files new
             raise InputError(f"cannot write {exc.filename or 'output'}: {exc.strerror}"
                              ) from None
+        for _path, old in done:
+            if old is not None:
+                old.unlink(missing_ok=True)
         self._staged.clear()
         self._made.clear()  # kept: they hold the files now
         return dict(self._sizes)
@@ -138,3 +145,27 @@ class StagedFiles:
 
     def __exit__(self, *exc_info: object) -> None:
         self.discard()
+
+
+def _keep_aside(path: Path) -> Path | None:
+    """A hard link to the current version of ``path`` (``None`` if there is none), so that it
+    can be put back."""
+    if not path.is_file():
+        return None
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.old")
+    aside.unlink(missing_ok=True)
+    try:
+        os.link(path, aside)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(path, aside)
+    return aside
+
+
+def _put_back(done: list[tuple[Path, Path | None]]) -> None:
+    """Undo the renames already made: old versions back in place, new files removed."""
+    for path, old in reversed(done):
+        with contextlib.suppress(OSError):
+            if old is not None:
+                old.replace(path)
+            elif path.is_file():
+                path.unlink()

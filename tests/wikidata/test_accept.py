@@ -157,3 +157,18 @@ def test_nothing_marked_nothing_asked(data_copy: Path, tmp_path: Path) -> None:
 def test_a_missing_review_file(data_copy: Path, tmp_path: Path) -> None:
     code, _, err = run(data_copy, "accept", str(tmp_path / "nope.tsv"))
     assert code == EXIT_INPUT and "nope.tsv: cannot read the review file: no such file" in err
+
+
+def test_a_failed_write_changes_nothing(snapshot: OxigraphServer,
+                                        unlinked_copy: tuple[Path, dict[str, str]],
+                                        tmp_path: Path) -> None:
+    """The records, the verified list and unlinked.tsv are replaced together or not at all:
+    here unlinked.tsv cannot be replaced (a folder stands in its place)."""
+    data, _ = unlinked_copy
+    (data / "unlinked.tsv").unlink()
+    (data / "unlinked.tsv").mkdir()
+    before = digest(data)
+    review = mark(tmp_path, "yes\tplace/prague\tPrague\tQ1085")
+    code, _, err = run(data, "accept", str(review), "--endpoint", f"{snapshot.url}/query")
+    assert code == EXIT_INPUT and "unlinked.tsv" in err
+    assert digest(data) == before

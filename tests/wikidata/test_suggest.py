@@ -145,3 +145,23 @@ def test_unreachable_service(data_copy: Path, tmp_path: Path) -> None:
                            "--retries", "0")
     assert code == EXIT_ENDPOINT
     assert "cannot connect to http://127.0.0.1:9/query" in err
+
+
+def test_wikidata_search_only_where_the_endpoint_offers_it() -> None:
+    """``auto`` asks Wikidata's search service (mwapi) on the Query Service only; the query it
+    would send is valid SPARQL (parsed, never sent: no network here)."""
+    import pyoxigraph as ox
+    from rdflib.plugins.sparql import prepareQuery
+
+    from coldwar_lod.errors import InputError
+    from coldwar_lod.wikidata.candidates import _BY_SEARCH
+    from coldwar_lod.wikidata.service import Asker
+    from coldwar_lod.wikidata.suggest import search_mode
+
+    assert search_mode("auto", Asker("https://query.wikidata.org/sparql")) == "mwapi"
+    assert search_mode("auto", Asker("http://127.0.0.1:7878/query")) == "labels"
+    assert search_mode("labels", Asker("https://query.wikidata.org/sparql")) == "labels"
+    assert search_mode("auto", Asker(ox.Store())) == "labels"
+    with pytest.raises(InputError, match="no search service"):
+        search_mode("mwapi", Asker(ox.Store()))
+    prepareQuery(_BY_SEARCH % (ox.Literal('Alexander "Sasha" Dubček'), "sk", 5))
