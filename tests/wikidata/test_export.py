@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 import coldwar_lod
 from coldwar_lod.cli import main
+from coldwar_lod.errors import EXIT_INPUT
 
 from ..conftest import DATA
 from ..server import OxigraphServer, oxigraph
@@ -172,6 +173,14 @@ def test_competing_claims_stay_apart_and_deprecated_ones_never_go(
     code, out, _ = export(DATA, "--format", "quickstatements", "--endpoint",
                           f"{snapshot.url}/query")
     assert "Q853348\tP463\tQ41644\tS854" in out  # not deprecated there: exported
+
+
+def test_quickstatements_need_a_wikidata_service(tmp_path: Path) -> None:
+    with oxigraph(tmp_path / "empty", persistent=False) as empty:
+        code, out, err = export(DATA, "--format", "quickstatements", "--endpoint",
+                                f"{empty.url}/query")
+    assert (code, out) == (EXIT_INPUT, "")
+    assert "holds no Wikidata statements (no wdt:P31 triple)" in err
 
 
 # ------------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from ..errors import InputError
 from ..files import write_files
 from .compare import compare_with_wikidata
 from .quickstatements import quickstatements
-from .service import BATCH_SIZE, Wikidata
+from .service import BATCH_SIZE, Asker, Wikidata
+from .suggest import require_wikidata
 from .wikibase_rdf import count_statements, serialize, wikibase_triples
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,6 +30,7 @@ def wikidata_export(build: Build, fmt: str, wikidata: Wikidata | None = None, *,
     (:func:`quickstatements`); ``wikibase-rdf`` needs no service (``wikibase_rdf``).
 
     :raises InputError: for an unknown format, or a file that cannot be written.
+    :raises NotWikidataError: if the endpoint holds no Wikidata statements (exit code 2).
     :raises EndpointError: if the service cannot be reached (quickstatements, exit code 4).
 
     >>> import coldwar_lod
@@ -39,7 +41,10 @@ def wikidata_export(build: Build, fmt: str, wikidata: Wikidata | None = None, *,
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")
     if fmt == "quickstatements":
-        report = compare_with_wikidata(build, wikidata, batch_size=batch_size)
+        asker = Asker(wikidata)
+        require_wikidata(asker)  # else every fact would look lacking
+        report = compare_with_wikidata(build, asker.store or asker.endpoint,
+                                       batch_size=batch_size)
         qs = quickstatements(build, report)
         data, summary = qs.text().encode("utf-8"), qs.summary()
         summary += "".join(f"\nleft out: {what}: {why}" for what, why in qs.left_out)
