@@ -17,7 +17,7 @@ from .namespaces import IriSpace
 from .pipeline import build, build_and_render, validate
 from .rdfio import read_rdf
 from .records import Locator, load_records
-from .resources import default_data_dir, sources_dir
+from .resources import default_data_dir, is_packaged, sources_dir
 from .sources import check_locators, find_passages, source_text
 from .sparql.http import Endpoint
 from .sparql.load import LoadReport, load_store
@@ -125,7 +125,11 @@ def validate_files(files: Iterable[Path], data: Path | str | None = None,
     result = None
     with contextlib.suppress(ColdwarError):  # without readable records, no file:line
         result = build(data, base)
+    files = list(files)
     triples = read_rdf(files)
+    if not triples:
+        raise InputError(f"no triples in {', '.join(str(f) for f in files)}: nothing to "
+                         "validate")
     space = result.space if result else IriSpace.from_base(base)
     return validate_triples(triples, space, validator=validator,
                             lineage=result.lineage if result else None)
@@ -182,8 +186,9 @@ def locate(source: str, phrase: str, texts: Path, data: Path | str | None = None
 
 def write_unlinked(output: Path | str | None = None, data: Path | str | None = None,
                    base: str | None = None) -> tuple[Path, int]:
-    """Write the entities without a Wikidata link as TSV (default ``unlinked.tsv`` in the data
-    folder), atomically; returns the file and the number of entities.
+    """Write the entities without a Wikidata link as TSV, atomically; returns the file and the
+    number of entities. By default the file is ``unlinked.tsv`` in the data folder, or in the
+    working directory when the data is the copy inside the installed package (never written).
 
     :raises coldwar_lod.errors.InputError: if the file cannot be written.
 
@@ -194,7 +199,9 @@ def write_unlinked(output: Path | str | None = None, data: Path | str | None = N
     """
     result = build(data, base)
     content = unlinked_tsv(result.records, result.space)
-    target = Path(output) if output is not None else result.records.folder / "unlinked.tsv"
+    folder = result.records.folder
+    target = (Path(output) if output is not None
+              else Path("unlinked.tsv") if is_packaged(folder) else folder / "unlinked.tsv")
     write_files({target: content})
     return target, len(content.splitlines()) - 1
 

@@ -1,12 +1,14 @@
 """The ``coldwar-lod`` command: parse arguments, call the library, print, map errors to exits.
 
 Exit codes: 0 success (data conforms), 1 SHACL violations, 2 usage or input error, 3 internal
-error, 4 endpoint error, 5 query error. Tracebacks are shown only with ``--debug``.
+error, 4 endpoint error, 5 query error, 130 interrupted. Tracebacks are shown only with
+``--debug``. A reader that stops reading (``| head``) ends the command quietly, with 0.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +32,7 @@ class Context:
         self.base = base
         self.data = data
         self.validator = validator
+        self.spreadsheet_safe = True
 
 
 def handle_errors(func: F) -> F:
@@ -40,7 +43,12 @@ def handle_errors(func: F) -> F:
         ctx = click.get_current_context()
         debug = bool(ctx.find_object(Context) and ctx.find_object(Context).debug)  # type: ignore[union-attr]
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            sys.stdout.flush()  # here, so that a closed pipe is caught below
+            return result
+        except BrokenPipeError:  # the reader went away (`| head`): nothing more to tell it
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(errors.EXIT_OK)
         except InputErrors as exc:
             if debug:
                 raise
@@ -70,7 +78,40 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class SharedOptionsGroup(click.Group):
+    """A group whose commands also take the main options (``--debug``, ``--base``, ``--data``,
+    ``--validator``) after their name, where users type them: ``coldwar-lod validate
+    --validator turbo`` is ``coldwar-lod --validator turbo validate``."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not isinstance(cmd, click.Group):
+            cmd.params.extend(_late_options())
+        super().add_command(cmd, name)
+
+
+def _late_options() -> list[click.Option]:
+    """The main options as options of a command (hidden from its help; they override the
+    values given before the command)."""
+
+    def keep(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+        def store(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+            shared = ctx.find_object(Context)
+            if shared is not None and value not in (None, False):
+                setattr(shared, name, value)
+        return store
+
+    return [
+        click.Option(["--debug"], is_flag=True, expose_value=False, hidden=True,
+                     callback=keep("debug"), is_eager=True),
+        click.Option(["--base"], expose_value=False, hidden=True, callback=keep("base")),
+        click.Option(["--data"], type=click.Path(file_okay=False, path_type=Path),
+                     expose_value=False, hidden=True, callback=keep("data")),
+        click.Option(["--validator"], type=click.Choice(["oxigraph", "turbo", "pyshacl"]),
+                     expose_value=False, hidden=True, callback=keep("validator")),
+    ]
+
+
+@click.group(cls=SharedOptionsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
 @click.option("--base", envvar="COLDWAR_LOD_BASE", metavar="IRI",
               help="Base IRI to publish under [env COLDWAR_LOD_BASE; default "
@@ -78,7 +119,7 @@ def handle_errors(func: F) -> F:
 @click.option("--data", "data", envvar="COLDWAR_LOD_DATA",
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the records [env COLDWAR_LOD_DATA; default ./data if it holds "
-                   "claims.csv, else the copy shipped with the package].")
+                   "record files, else the copy shipped with the package].")
 @click.option("--validator", type=click.Choice(["oxigraph", "turbo", "pyshacl"]),
               default="oxigraph", show_default=True,
               help="SHACL engine: the shapes as SPARQL in Oxigraph, pyshacl-turbo or pySHACL "
@@ -87,7 +128,10 @@ def handle_errors(func: F) -> F:
 @click.pass_context
 def main(ctx: click.Context, debug: bool, base: str | None, data: Path | None,
          validator: str) -> None:
-    """Build, validate, export and query the 1968 Czechoslovak crisis as Linked Open Data."""
+    """Build, validate, export and query the 1968 Czechoslovak crisis as Linked Open Data.
+
+    The options above are also taken after the command's name.
+    """
     ctx.obj = Context(debug, base, data, validator)
 
 
@@ -208,6 +252,20 @@ def locate_cmd(ctx: Context, source: str, phrase: str, sources_dir: Path) -> Non
         click.echo(f"{source}:{loc.start}-{loc.end}")
 
 
+def _keep_spreadsheet_safe(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    shared = ctx.find_object(Context)
+    if shared is not None:
+        shared.spreadsheet_safe = value
+
+
+#: ``-f csv``: cells a spreadsheet would run as formulas get a leading ``'`` unless turned off.
+_SPREADSHEET_SAFE = click.option(
+    "--spreadsheet-safe/--raw-csv", default=True, show_default=True, expose_value=False,
+    callback=_keep_spreadsheet_safe,
+    help="With -f csv: prefix with ' the values a spreadsheet would run as formulas (starting "
+         "with = + - @, not numbers); --raw-csv writes them as they are.")
+
+
 def _endpoint_options(func: F) -> F:
     """The options that say where a SPARQL service is and how patient to be with it."""
     for option in reversed([
@@ -233,6 +291,7 @@ def _endpoint_options(func: F) -> F:
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "tsv"]),
               default="table", show_default=True, help="Result format (csv, json, tsv: the "
               "W3C SPARQL result formats).")
+@_SPREADSHEET_SAFE
 @_endpoint_options
 @click.pass_obj
 @handle_errors
@@ -258,7 +317,8 @@ def query_cmd(ctx: Context, query: str, endpoint: str | None, graph: str | None,
         built = _build(ctx)
         space = built.space
         result = api.run_query(named, built)
-    click.echo(result.serialize(fmt, space.prefixes()), nl=False)
+    click.echo(result.serialize(fmt, space.prefixes(), spreadsheet_safe=ctx.spreadsheet_safe),
+               nl=False)
     count = "yes/no" if result.kind == "ask" else f"{len(result.rows)} row(s)"
     click.echo(f"{count} in {result.seconds:.3f} s ({result.where})", err=True)
 
@@ -335,7 +395,7 @@ def load_cmd(ctx: Context, endpoint: str, update_endpoint: str | None,
 # Wikidata: check the links, compare the facts
 
 
-@main.group("wikidata")
+@main.group("wikidata", cls=SharedOptionsGroup)
 def wikidata_group() -> None:
     """Check our links to Wikidata, and compare our facts with Wikidata's.
 
@@ -356,6 +416,7 @@ def _wikidata_options(func: F) -> F:
                      "the W3C SPARQL result formats, as `coldwar-lod query` writes them)."),
         click.option("--batch-size", type=click.IntRange(min=1), default=200, show_default=True,
                      help="Items per request (VALUES)."),
+        _SPREADSHEET_SAFE,
     ]):
         func = option(func)
     return _endpoint_options(func)
@@ -411,7 +472,7 @@ def _wikidata_report(ctx: Context, run: Callable[..., Any], endpoint: str, fmt: 
     report = run(result, service, batch_size=batch_size)
     prefixes = result.space.prefixes()
     table = report.result(prefixes if fmt == "table" else None)
-    click.echo(table.serialize(fmt, prefixes), nl=False)
+    click.echo(table.serialize(fmt, prefixes, spreadsheet_safe=ctx.spreadsheet_safe), nl=False)
     click.echo(report.summary(), err=True)
     return report, prefixes
 

@@ -199,6 +199,7 @@ def load_records(folder: Path | str, display_root: Path | str | None = None) -> 
     :param display_root: paths in messages are shown relative to this folder's parent
         (default: as ``data/<file>``).
     :raises InputErrors: listing every problem found, each with file and line.
+    :raises InputError: if ``folder`` is not a folder.
 
     >>> from coldwar_lod.resources import default_data_dir
     >>> recs = load_records(default_data_dir())
@@ -206,6 +207,9 @@ def load_records(folder: Path | str, display_root: Path | str | None = None) -> 
     'events'
     """
     folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"no such data folder: {folder}" if not folder.exists()
+                         else f"not a folder: {folder} (--data names the folder of the records)")
     prefix = Path(display_root).name if display_root else folder.name
     records = Records(folder)
     checker = _Checker(records, _verified_qids(folder / VERIFIED_QIDS))
