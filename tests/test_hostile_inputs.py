@@ -4,6 +4,7 @@ changed. Hostile servers are tested beside the loader (tests/sparql/)."""
 
 from __future__ import annotations
 
+import csv
 import resource
 import shutil
 import subprocess
@@ -151,3 +152,87 @@ def test_report_lines_come_in_reading_order(built: coldwar_lod.Build) -> None:
     lines = [(w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])) for w in where]
     assert lines == sorted(lines) and len(set(lines)) > 10
     assert all(w.startswith("data/") for w in where)
+
+
+def build_errors(data: Path) -> list[str]:
+    """What ``coldwar-lod build`` says about the records in ``data`` (one line per error)."""
+    result = CliRunner().invoke(main, ["--data", str(data), "validate"])
+    assert result.exit_code == EXIT_INPUT, result.output
+    assert "Traceback" not in result.output
+    return [line.removeprefix("error: ") for line in result.stderr.splitlines()
+            if line.startswith("error: ")]
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("file", "old", "new", "column"), [
+    ("events.csv", "Prague Spring,", "Prague\x00Spring,", "label_en"),
+    ("claims.csv", "The only source that gives the day.", "The only source\x07 that gives",
+     "note"),
+    ("persons.csv", ",Q", ",\x1bQ", "qid"),
+])
+def test_control_characters_are_refused_in_every_file_and_column(
+        data_copy: Path, file: str, old: str, new: str, column: str) -> None:
+    path = data_copy / file
+    line = path.read_text(encoding="utf-8").split(old, 1)[0].count("\n") + 1
+    replace_in(path, old, new)
+    (error,) = build_errors(data_copy)
+    assert error.startswith(f"data/{file}:{line}: {column}: control character U+00")
+
+
+def test_line_separators_inside_cells_keep_the_line_numbers(data_copy: Path) -> None:
+    """U+2028, form feed and NEL are characters of a cell, not line ends."""
+    events = data_copy / "events.csv"
+    replace_in(events, "The 1968 reform", "The 1968\u2028reform\x85and\u2029")
+    lines = events.read_text(encoding="utf-8").split("\n")
+    lines[5] = lines[5].replace(",", ",,", 1)  # one cell too many, on line 6
+    events.write_text("\n".join(lines), encoding="utf-8")
+    assert build_errors(data_copy) == [
+        "data/events.csv:6: expected 7 cells (as in the header), found 8"]
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(data_copy: Path) -> None:
+    events = data_copy / "events.csv"
+    original = events.read_text(encoding="utf-8")
+    lines = original.rstrip("\n").split("\n")
+    lines[-1] = lines[-1].replace(",", ',"', 1)  # never closed: the file ends inside it
+    events.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (error,) = build_errors(data_copy)
+    assert error.startswith(f"data/events.csv:{len(lines)}: a quoted cell is never closed")
+    lines = original.split("\n")
+    lines[3] = lines[3].replace(",", ',"', 1)  # closed by the next quote, lines further on
+    events.write_text("\n".join(lines), encoding="utf-8")
+    (error,) = build_errors(data_copy)
+    assert error.startswith("data/events.csv:4: malformed CSV: ")
+    assert "the parser stopped at line 9" in error
+
+
+def test_a_data_file_that_is_a_folder_is_an_input_error(data_copy: Path) -> None:
+    (data_copy / "works.csv").unlink()
+    (data_copy / "works.csv").mkdir()
+    assert build_errors(data_copy) == ["data/works.csv: cannot read the data file: Is a directory"]
+
+
+def test_a_source_file_outside_the_sources_folder_is_refused(data_copy: Path) -> None:
+    replace_in(data_copy / "sources.csv", "000_58053fec6a5b9db9.txt", "../../etc/passwd")
+    (error,) = build_errors(data_copy)
+    assert error == ("data/sources.csv:2: file must be a file name inside the sources folder, "
+                     "not '../../etc/passwd' (no folders, no '..')")
+
+
+def test_a_source_text_that_is_not_the_one_recorded_is_an_error(
+        data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the texts at hand, a wrong checksum or length in sources.csv stops the build."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    with (data_copy / "sources.csv").open(encoding="utf-8", newline="") as rows:
+        for row in csv.DictReader(rows):
+            (texts / row["file"]).write_text("not the text\n", encoding="utf-8")
+    monkeypatch.setenv("COLDWAR_LOD_SOURCES", str(texts))
+    (error,) = build_errors(data_copy)
+    assert error.startswith("data/sources.csv:2: ")
+    assert "has SHA-256" in error and "the record says 5002057510" in error

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dataset import Build
-from .errors import ColdwarError, InputError, InputErrors, did_you_mean
+from .errors import ColdwarError, InputError, did_you_mean
 from .files import StagedFiles, write_files
 from .namespaces import IriSpace
 from .pipeline import build, build_and_render, validate
 from .rdfio import read_rdf
 from .records import Locator, load_records
-from .resources import default_data_dir, is_packaged, sources_dir
-from .sources import check_locators, find_passages, source_text
+from .resources import default_data_dir, is_packaged
+from .sources import find_passages, source_text
 from .sparql.http import Endpoint
 from .sparql.load import LoadReport, load_store
 from .stats import count
@@ -55,8 +55,8 @@ def write_dataset(out: Path | str = "dist", data: Path | str | None = None,
     """Build, validate and write every file of the dataset into ``out``, all together, only if
     the data conforms; otherwise nothing in ``out`` changes (``outcome.files`` is empty).
 
-    Where the source texts are at hand (``COLDWAR_LOD_SOURCES``), every locator is checked
-    against them first.
+    Where the source texts are at hand (``COLDWAR_LOD_SOURCES``), the build checks them and
+    every locator against them (:func:`~coldwar_lod.pipeline.build`).
 
     :raises coldwar_lod.errors.InputErrors: on bad records or locators, with file and line.
     :raises coldwar_lod.errors.InputError: if a file cannot be written (nothing changed).
@@ -72,21 +72,10 @@ def write_dataset(out: Path | str = "dist", data: Path | str | None = None,
         result, report, _ = build_and_render(
             data, base, validator, on_file=lambda name, content: staged.add(folder / name,
                                                                              content))
-        _check_locators(result)
         if not report.conforms:  # leaving the block removes what was staged
             return Outcome(result, report, seconds=time.perf_counter() - started)
         written = staged.commit()
     return Outcome(result, report, written, time.perf_counter() - started)
-
-
-def _check_locators(result: Build) -> None:
-    folder = sources_dir()
-    if folder is None:
-        return
-    problems, _ = check_locators(result.records, folder)
-    if problems:
-        raise InputErrors([InputError(f"locator {p.locator} {p.problem}", p.where)
-                           for p in problems])
 
 
 def export(fmt: str, output: Path | str | None = None, data: Path | str | None = None,
