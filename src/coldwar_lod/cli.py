@@ -485,5 +485,40 @@ def _wikidata_report(ctx: Context, run: Callable[..., Any], endpoint: str, fmt: 
     return report, prefixes
 
 
+# --------------------------------------------------------------------------------------------
+# Releases (issue 17): the command only parses, calls coldwar_lod.release and prints.
+
+
+@main.command("release")
+@click.argument("version")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path(),
+              show_default=True, help="Project folder: the release goes to ROOT/releases/"
+              "VERSION/; ROOT/CHANGELOG.md, and CITATION.cff and .zenodo.json (from "
+              "ROOT/citation.toml) are rewritten.")
+@click.option("--date", metavar="YYYY-MM-DD", help="Release date [default: from "
+              "SOURCE_DATE_EPOCH if set, else today (UTC)].")
+@click.pass_obj
+@handle_errors
+def release_cmd(ctx: Context, version: str, root: Path, date: str | None) -> None:
+    """Build the dataset and write release VERSION (a semantic version greater than the last).
+
+    Writes every dump (and a gzip copy), SHA256SUMS, a VoID/DCAT description of the release in
+    its series, the RDF Patch from the previous release and the changelog, all or nothing.
+    Exit 0 done, 1 the data does not conform, 2 a bad, existing or not greater version, a bad
+    date, bad records or an unwritable folder (nothing is written).
+    """
+    from .release import make_release
+
+    done = make_release(version, root, data=ctx.data, base=ctx.base, date=date,
+                        validator=ctx.validator)
+    for path, size in done.written.items():
+        click.echo(f"wrote {path} ({size:,} bytes)")
+    since = f"since {done.previous}" if done.previous else "(the first release)"
+    click.echo(f"\nrelease {done.version} of {done.issued} {since}: "
+               f"{done.changes.summary() if done.previous else 'no previous release'}")
+    for graph, (deleted, added) in done.patch_counts.items():
+        click.echo(f"  patch <{graph}>: {deleted:,} triple(s) deleted, {added:,} added")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -42,6 +42,10 @@ def describe(
     space: IriSpace,
     dumps: Mapping[str, tuple[str, bytes]],
     seen: Census | None = None,
+    *,
+    dataset: NamedNode | None = None,
+    version: str | None = None,
+    download: str | None = None,
 ) -> list[Triple]:
     """VoID/DCAT triples for a build.
 
@@ -50,8 +54,12 @@ def describe(
     :param dumps: file name -> (media type, content) for each distribution.
     :param seen: the census of ``triples``, if the caller took it (a build does, while it
         writes the JSON-LD); otherwise it is taken here (:func:`census`).
+    :param dataset: the dataset described (default ``BASE/id/dataset/coldwar-lod``; a
+        release describes ``BASE/releases/VERSION``).
+    :param version: its version (default the package's).
+    :param download: where the dumps are, the folder's IRI (default ``BASE/dist/``).
     """
-    ds = space.instance("dataset", "coldwar-lod")
+    ds = dataset or space.instance("dataset", "coldwar-lod")
     out: list[Triple] = []
 
     def add(s: NamedNode, p: str, o: NamedNode | Literal) -> None:
@@ -63,7 +71,7 @@ def describe(
     def en(text: str) -> Literal:
         return Literal(text, language="en")
 
-    ver = package_version()
+    ver = version or package_version()
     out.append(Triple(ds, RDF_TYPE, NamedNode(VOID + "Dataset")))
     out.append(Triple(ds, RDF_TYPE, NamedNode(DCAT + "Dataset")))
     add(ds, DCTERMS + "title", en("coldwar-lod: the 1968 Czechoslovak crisis as Linked Open Data"))
@@ -103,7 +111,7 @@ def describe(
     add(linkset, VOID + "objectsTarget", NamedNode("http://www.wikidata.org/"))
     add(linkset, VOID + "triples", num(stats.links))
     for name, (media_type, content) in sorted(dumps.items()):
-        url = NamedNode(space.base + "dist/" + name)
+        url = NamedNode((download or space.base + "dist/") + name)
         dist = NamedNode(f"{ds.value}#dist-{name}")
         checksum = NamedNode(f"{ds.value}#dist-{name}-sha256")
         add(ds, VOID + "dataDump", url)

@@ -1,0 +1,177 @@
+"""``coldwar-lod release VERSION``: build the dataset and write a release, all or nothing.
+
+The release goes to ``ROOT/releases/VERSION/``; ``ROOT/CHANGELOG.md`` collects every
+release's changelog, and ``ROOT/CITATION.cff`` and ``ROOT/.zenodo.json`` are written from
+``ROOT/citation.toml`` for the new version (where that file exists). Every file is written
+through :class:`~coldwar_lod.export.StagedFiles`: a release that fails leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import Build
+from ..errors import EXIT_VIOLATIONS, ColdwarError, InputError
+from ..export import write_files
+from ..mapping import sorted_triples
+from ..pipeline import DUMPS, build_and_render
+from ..void import describe
+from . import changelog, citation, iris, patch
+from .documents import COMPRESSED, SUMS, gzipped, licensed_build, release_documents, sha256sums
+from .series import CHANGES_MD, PATCH, describe_release, list_releases
+from .versions import check_new_version
+
+RELEASES = "releases"
+CHANGELOG = "CHANGELOG.md"
+_MEDIA = {"coldwar-lod.ttl": "text/turtle", "coldwar-lod.jsonld": "application/ld+json",
+          "coldwar-lod.nt": "application/n-triples", "coldwar-lod.trig": "application/trig",
+          "ontology.ttl": "text/turtle", "shapes.ttl": "text/turtle"}
+
+
+class NotConformingError(ColdwarError):
+    """The data does not conform to the shapes: no release is made."""
+
+    exit_code = EXIT_VIOLATIONS
+
+
+@dataclass(slots=True)
+class Release:
+    """What :func:`make_release` wrote."""
+
+    version: str
+    previous: str | None
+    issued: str
+    folder: Path
+    written: dict[Path, int]
+    changes: changelog.Changes
+    #: graph IRI -> (triples deleted, triples added) by the patch
+    patch_counts: dict[str, tuple[int, int]]
+
+
+def issued_date(date: str | None) -> str:
+    """The release date: ``date`` (YYYY-MM-DD), else ``SOURCE_DATE_EPOCH`` (seconds since
+    1970, the reproducible-builds convention), else today (UTC).
+
+    >>> issued_date("2026-12-04")
+    '2026-12-04'
+
+    :raises InputError: on a malformed date or ``SOURCE_DATE_EPOCH``.
+    """
+    if date:
+        try:
+            return dt.date.fromisoformat(date).isoformat() if re.fullmatch(
+                r"\d{4}-\d{2}-\d{2}", date) else _bad_date(date)
+        except ValueError:
+            return _bad_date(date)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        if not epoch.isdigit():
+            raise InputError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}")
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def _bad_date(date: str) -> str:
+    raise InputError(f"bad release date {date!r}: use YYYY-MM-DD")
+
+
+def make_release(version: str, root: Path | str = ".", *, data: Path | str | None = None,
+                 base: str | None = None, date: str | None = None,
+                 validator: str = "oxigraph") -> Release:
+    """Build the dataset from ``data`` and write release ``version`` under ``root``.
+
+    :raises InputError: on a bad or already released version, one not greater than the last
+        release, a bad date, or a folder that cannot be written (nothing is written).
+    :raises InputErrors: on bad records.
+    :raises NotConformingError: if the data does not conform to the shapes.
+    """
+    root = Path(root)
+    series_folder = root / RELEASES
+    new, last = check_new_version(version, series_folder)
+    issued = issued_date(date)
+    result, report, files = build_and_render(data, base, validator)
+    if not report.conforms:
+        raise NotConformingError(f"the data does not conform ({len(report.violations)} "
+                            "violation(s); `coldwar-lod validate` lists them); no release "
+                            "was made")
+    space = result.space
+    licensed = licensed_build(result)
+    docs = release_documents(licensed, files, new.text)
+    new_graphs = patch.release_dataset(docs, space)
+    old_graphs: patch.Dataset = {}
+    if last is not None:
+        old_graphs = patch.release_dataset(_read_release(series_folder / last.text), space)
+    data_graph = f"{space.base}graph/data"
+    changes = changelog.compare(old_graphs.get(data_graph, set()), new_graphs[data_graph],
+                                space)
+    previous = last.text if last else None
+    docs[PATCH] = patch.rdf_patch(
+        old_graphs, new_graphs, patch.patch_id(iris.release(space, new.text).value),
+        patch.patch_id(iris.release(space, previous).value) if previous else None)
+    counts = {g: (len(old_graphs.get(g, set()) - new_graphs.get(g, set())),
+                  len(new_graphs.get(g, set()) - old_graphs.get(g, set())))
+              for g in sorted(old_graphs.keys() | new_graphs.keys())}
+    totals = "The RDF Patch `changes.rdfp` deletes and adds, per graph: " + ", ".join(
+        f"{g.rsplit('/', 1)[-1]} −{d:,} +{a:,}" for g, (d, a) in counts.items()) + "."
+    docs[CHANGES_MD] = changelog.markdown(changes, new.text, issued, previous, space,
+                                          totals).encode()
+    notes = changelog.summary_line(changes, previous)
+    compressed = {f"{name}.gz": (_MEDIA[name], gzipped(docs[name])) for name in COMPRESSED}
+    docs["void.ttl"] = _description(licensed, docs, new.text, issued, notes, series_folder,
+                                    compressed)
+    docs.update({name: content for name, (_, content) in compressed.items()})
+    docs[SUMS] = sha256sums(docs)
+    folder = series_folder / new.text
+    outputs = {folder / name: content for name, content in docs.items()}
+    outputs[root / CHANGELOG] = _collected_changelog(series_folder, docs[CHANGES_MD])
+    source = root / citation.SOURCE
+    if source.is_file():
+        meta = citation.read_source(source)
+        for name, content in citation.citation_files(meta, new.text, issued).items():
+            outputs[root / name] = content
+    written = write_files(outputs)
+    return Release(new.text, previous, issued, folder, written, changes, counts)
+
+
+def _description(licensed: Build, docs: Mapping[str, bytes], version: str, issued: str,
+                 notes: str, series_folder: Path, compressed: Mapping[str, tuple[str, bytes]]
+                 ) -> bytes:
+    space = licensed.space
+    dumps = {name: (_MEDIA[name], docs[name]) for name in (*DUMPS.values(), "ontology.ttl",
+                                                           "shapes.ttl")}
+    this = iris.release(space, version)
+    triples = describe(licensed.triples, space, dumps, dataset=this, version=version,
+                       download=this.value + "/")
+    triples += describe_release(space, version, issued, notes, list_releases(series_folder),
+                                compressed)
+    return Build(space, licensed.records, sorted_triples(set(triples))).serialize("turtle")
+
+
+def _read_release(folder: Path) -> dict[str, bytes]:
+    """The files of a release that hold its graphs.
+
+    :raises InputError: if one is missing or unreadable.
+    """
+    out = {}
+    for name in patch.GRAPHS.values():
+        try:
+            out[name] = (folder / name).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read the previous release: {exc.strerror}",
+                             str(folder / name)) from None
+    return out
+
+
+def _collected_changelog(series_folder: Path, newest: bytes) -> bytes:
+    """``CHANGELOG.md``: every release's ``CHANGES.md``, newest first."""
+    parts = [b"# Changelog\n\nWhat changed in the data from one release to the next, written "
+             b"by `coldwar-lod release` (each release's `CHANGES.md`; its `changes.rdfp` is "
+             b"the same as an RDF Patch). Releases are in `releases/`.\n\n", newest]
+    for info in reversed(list_releases(series_folder)):
+        parts.append((info.folder / CHANGES_MD).read_bytes())
+    return b"\n".join(p.rstrip(b"\n") + b"\n" for p in parts)

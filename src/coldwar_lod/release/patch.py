@@ -1,0 +1,156 @@
+"""The difference between two releases, per named graph, as an RDF Patch, and its applier.
+
+A release is read as a dataset of three named graphs, as ``coldwar-lod load`` puts them in a
+store: ``BASE/graph/data`` (the data dump), ``BASE/graph/ontology`` and ``BASE/graph/shapes``.
+The shapes' lists and nested shapes are blank nodes, which a parser names afresh each time;
+they are first given stable labels, rdflib's canonical labelling
+(:func:`rdflib.compare.to_canonical_graph`: a hash of each blank node's surroundings), so that
+an unchanged blank node has the same label in both releases and only what changed is in the
+patch (a changed list gets new labels: its old triples are deleted, the new ones added).
+
+The patch is in the RDF Patch format of Apache Jena (https://jena.apache.org/documentation/
+rdf-patch/): ``H id`` (and ``H prev``, the id of the previous release's patch) headers, one
+transaction ``TX .`` ... ``TC .``, then every deletion ``D s p o g .`` and every addition
+``A s p o g .``, terms in N-Triples syntax, sorted. The first release's patch turns the empty
+dataset into it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from ..namespaces import IriSpace
+
+#: graph name (the last segment of ``BASE/graph/<name>``) -> the release file it is read from
+GRAPHS = {"data": "coldwar-lod.nt", "ontology": "ontology.ttl", "shapes": "shapes.ttl"}
+_FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
+
+#: graph IRI -> its triples
+Dataset = dict[str, set[ox.Triple]]
+
+
+def release_dataset(files: Mapping[str, bytes], space: IriSpace) -> Dataset:
+    """The named graphs of a release (from its files), blank nodes labelled stably."""
+    out: Dataset = {}
+    for name, file in GRAPHS.items():
+        content = files[file]
+        fmt = _FORMATS[file[file.rfind("."):]]
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(content, fmt)]
+        if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+               for t in triples):
+            triples = _stable_blank_nodes(content, fmt)
+        out[f"{space.base}graph/{name}"] = set(triples)
+    return out
+
+
+def _stable_blank_nodes(content: bytes, fmt: ox.RdfFormat) -> list[ox.Triple]:
+    import rdflib
+    from rdflib.compare import to_canonical_graph
+
+    graph = rdflib.Graph().parse(data=content, format="nt" if fmt == ox.RdfFormat.N_TRIPLES
+                                 else "turtle")
+    canonical = rdflib.Graph()
+    canonical += to_canonical_graph(graph)
+    nt = canonical.serialize(format="nt", encoding="utf-8")
+    return [ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(nt, ox.RdfFormat.N_TRIPLES)]
+
+
+def patch_id(release_iri: str) -> str:
+    """The id of a release's patch: a UUID made from the release's IRI (the same every time).
+
+    >>> patch_id("https://w3id.org/coldwar-lod/releases/0.1.0").startswith("urn:uuid:")
+    True
+    """
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, release_iri)}"
+
+
+def rdf_patch(old: Dataset, new: Dataset, patch: str, previous: str | None) -> bytes:
+    """The RDF Patch that turns ``old`` into ``new``.
+
+    :param patch: this patch's id (:func:`patch_id`); ``previous``: the previous one's.
+
+    >>> a, b, c = (ox.NamedNode(f"http://e.org/{x}") for x in "abc")
+    >>> old = {"http://e.org/g": {ox.Triple(a, b, c)}}
+    >>> new = {"http://e.org/g": {ox.Triple(a, b, ox.Literal("c"))}}
+    >>> print(rdf_patch(old, new, "urn:x:2", "urn:x:1").decode(), end="")
+    H id <urn:x:2> .
+    H prev <urn:x:1> .
+    TX .
+    D <http://e.org/a> <http://e.org/b> <http://e.org/c> <http://e.org/g> .
+    A <http://e.org/a> <http://e.org/b> "c" <http://e.org/g> .
+    TC .
+    """
+    lines = [f"H id <{patch}> ."]
+    if previous:
+        lines.append(f"H prev <{previous}> .")
+    lines.append("TX .")
+    graphs = sorted(old.keys() | new.keys())
+    for op, left, right in (("D", old, new), ("A", new, old)):
+        for graph in graphs:
+            changed = left.get(graph, set()) - right.get(graph, set())
+            lines += sorted(f"{op} {t} <{graph}> ." for t in changed)
+    lines.append("TC .")
+    return ("\n".join(lines) + "\n").encode()
+
+
+class PatchError(ValueError):
+    """A malformed RDF Patch (with its line number)."""
+
+
+def apply_patch(dataset: Dataset, patch: bytes) -> Dataset:
+    """``dataset`` changed by ``patch`` (a new dataset; the argument is left as it was).
+
+    Rows of a transaction (``TX`` ... ``TC``) are applied at its ``TC``, dropped at ``TA``;
+    rows outside a transaction at once. ``PA``/``PD`` (prefixes) change no triple.
+
+    :raises PatchError: on an unknown row, or an ``A``/``D`` row that is not a quad or triple.
+    """
+    out = {graph: set(triples) for graph, triples in dataset.items()}
+    pending: list[tuple[str, ox.Quad]] | None = None
+    for number, raw in enumerate(patch.decode("utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        op, _, rest = line.partition(" ")
+        if op in ("H", "PA", "PD"):
+            continue
+        if op == "TX":
+            pending = []
+        elif op in ("TC", "TA"):
+            if op == "TC" and pending:
+                _apply(out, pending)
+            pending = None
+        elif op in ("A", "D"):
+            row = (op, _quad(rest, number))
+            if pending is None:
+                _apply(out, [row])
+            else:
+                pending.append(row)
+        else:
+            raise PatchError(f"line {number}: unknown row {op!r}")
+    return out
+
+
+def _quad(text: str, number: int) -> ox.Quad:
+    try:
+        quads = list(ox.parse(text.encode(), ox.RdfFormat.N_QUADS))
+    except SyntaxError as exc:
+        raise PatchError(f"line {number}: {exc}") from None
+    if len(quads) != 1:
+        raise PatchError(f"line {number}: expected one triple or quad")
+    quad: ox.Quad = quads[0]
+    return quad
+
+
+def _apply(dataset: Dataset, rows: list[tuple[str, ox.Quad]]) -> None:
+    for op, quad in rows:
+        graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+        triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+        if op == "A":
+            dataset.setdefault(graph, set()).add(triple)
+        else:
+            dataset.get(graph, set()).discard(triple)
