@@ -23,7 +23,7 @@ _MATCH = ox.NamedNode(SKOS + "exactMatch")
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One line of the changelog: the resource, its description, and its sources."""
+    """One line of the changelog: the resource, its description, and its sources' IRIs."""
 
     iri: str
     text: str
@@ -89,8 +89,7 @@ class _Graph:
         text = " · ".join(self.label(v[0]) if v else "?" for v in (subject, prop, obj))
         if rank:
             text += f" [{self.label(rank[0]).removesuffix('Rank').lower()}]"
-        sources = tuple(self.label(s) for s in self.values(iri, self.space.ontology
-                                                            + "statedIn"))
+        sources = tuple(_value(s) for s in self.values(iri, self.space.ontology + "statedIn"))
         return Item(iri, text, sources)
 
     def claim_triples(self, iri: str) -> set[str]:
@@ -173,7 +172,8 @@ def markdown(changes: Changes, version: str, date: str, previous: str | None,
             continue
         lines += [f"### {title}", ""]
         for item in items:
-            sources = f" (sources: {', '.join(item.sources)})" if item.sources else ""
+            sources = (f" (sources: {', '.join(_short(s, space) for s in item.sources)})"
+                       if item.sources else "")
             lines.append(f"- `{_short(item.iri, space)}`: {item.text}{sources}")
         lines.append("")
     return "\n".join(lines)
