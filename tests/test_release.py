@@ -289,10 +289,15 @@ def test_a_bad_version_is_refused_before_anything_is_built(
     assert _tree(series.root) == before
 
 
-def test_a_bad_date_is_refused(series: Series, runner: CliRunner) -> None:
+@pytest.mark.parametrize(("date", "message"), [
+    ("2026-13-01", "bad release date '2026-13-01'"),
+    ("2026-01-31", "release date 2026-01-31 is before that of the last release, 1.1.0"),
+])
+def test_a_bad_date_is_refused(series: Series, runner: CliRunner, date: str,
+                               message: str) -> None:
     result = runner.invoke(main, ["release", "9.0.0", "--root", str(series.root),
-                                  "--date", "2026-13-01"])
-    assert result.exit_code == 2 and "bad release date '2026-13-01'" in result.output
+                                  "--date", date])
+    assert result.exit_code == 2 and message in result.output
 
 
 def test_an_unwritable_folder_leaves_nothing_behind(tmp_path: Path, runner: CliRunner,

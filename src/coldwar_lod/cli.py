@@ -500,25 +500,17 @@ def _wikidata_report(ctx: Context, run: Callable[..., Any], endpoint: str, fmt: 
 @click.pass_obj
 @handle_errors
 def release_cmd(ctx: Context, version: str, root: Path, date: str | None) -> None:
-    """Build the dataset and write release VERSION (a semantic version greater than the last).
+    """Build the dataset and write release VERSION (a semantic version above the last).
 
-    Writes every dump (and a gzip copy), SHA256SUMS, a VoID/DCAT description of the release in
-    its series, the RDF Patch from the previous release and the changelog, all or nothing.
-    Exit 0 done, 1 the data does not conform, 2 a bad, existing or not greater version, a bad
-    date, bad records or an unwritable folder (nothing is written).
+    Every dump (and its gzip), SHA256SUMS, VoID/DCAT, the RDF Patch from the last release and
+    the changelog, all or nothing. Exit 1 if the data does not conform, 2 for a bad, existing
+    or lower version, a bad date, bad records or an unwritable folder (nothing is written).
     """
     from .release import make_release
 
     done = make_release(version, root, data=ctx.data, base=ctx.base, date=date,
                         validator=ctx.validator)
-    for path, size in done.written.items():
-        click.echo(f"wrote {path} ({size:,} bytes)")
-    since = f"since {done.previous}" if done.previous else "(the first release)"
-    click.echo(f"\nrelease {done.version} of {done.issued} {since}: "
-               f"{done.changes.summary() if done.previous else 'no previous release'}")
-    for graph, (deleted, added) in done.patch_counts.items():
-        click.echo(f"  patch <{graph}>: {deleted:,} triple(s) deleted, {added:,} added")
-
+    click.echo("\n".join(done.report()))
 
 if __name__ == "__main__":  # pragma: no cover
     main()

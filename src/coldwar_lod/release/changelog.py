@@ -41,7 +41,7 @@ class Changes:
 
     def summary(self) -> str:
         """One sentence: the number of items in each section with any."""
-        parts = [f"{n} {title.lower()}" for title, n in self.counts().items()]
+        parts = [f"{n} {_lower(title)}" for title, n in self.counts().items()]
         return "; ".join(parts) if parts else "no change to the data"
 
 
@@ -79,7 +79,7 @@ class _Graph:
         for label in self.values(term.value, RDFS + "label"):
             if isinstance(label, ox.Literal) and label.language == "en":
                 return str(label.value)
-        return term.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        return _local(term.value)
 
     def claim(self, iri: str) -> Item:
         """A claim as ``subject · property · object [rank]`` with its sources."""
@@ -92,10 +92,10 @@ class _Graph:
         sources = tuple(_value(s) for s in self.values(iri, self.space.ontology + "statedIn"))
         return Item(iri, text, sources)
 
-    def claim_triples(self, iri: str) -> set[str]:
+    def claim_triples(self, iri: str) -> set[ox.Triple]:
         """The claim's own triples and those of its parts (``#...``), but its rank."""
         rank = self.space.ontology + "rank"
-        return {str(t) for s, ts in self.by_subject.items()
+        return {t for s, ts in self.by_subject.items()
                 if s == iri or s.startswith(iri + "#") for t in ts
                 if t.predicate.value != rank}
 
@@ -122,9 +122,14 @@ def compare(old: Iterable[ox.Triple], new: Iterable[ox.Triple], space: IriSpace)
         Item(i, f"{before.claim(i).text} → {after.claim(i).text.rsplit(' [', 1)[-1][:-1]}",
              after.claim(i).sources)
         for i in kept if before.values(i, rank) != after.values(i, rank)]
-    sections["Claims revised"] = [
-        Item(i, f"{before.claim(i).text} → {after.claim(i).text}", after.claim(i).sources)
-        for i in kept if before.claim_triples(i) != after.claim_triples(i)]
+    sections["Claims revised"] = []
+    for i in kept:
+        differ = before.claim_triples(i) ^ after.claim_triples(i)
+        if differ:
+            what = sorted({_local(t.predicate.value) for t in differ})
+            sections["Claims revised"].append(
+                Item(i, f"{after.claim(i).text}; changed: {', '.join(what)}",
+                     after.claim(i).sources))
     disagreement = space.ontology + "Disagreement"
     opened = after.typed(disagreement) - before.typed(disagreement)
     closed = before.typed(disagreement) - after.typed(disagreement)
@@ -151,7 +156,7 @@ def _value(term: _Term) -> str:
 def summary_line(changes: Changes, previous: str | None) -> str:
     """The changelog in one sentence (the release's ``adms:versionNotes``)."""
     if previous is None:
-        counts = ", ".join(f"{n:,} {title.removesuffix(' added').lower()}"
+        counts = ", ".join(f"{n:,} {_lower(title.rsplit(' ', 1)[0])}"
                            for title, n in changes.counts().items())
         return f"The first release: {counts}."
     return f"Changes since {previous}: {changes.summary()}."
@@ -177,6 +182,15 @@ def markdown(changes: Changes, version: str, date: str, previous: str | None,
             lines.append(f"- `{_short(item.iri, space)}`: {item.text}{sources}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _lower(title: str) -> str:
+    """A section title inside a sentence ("Claims added" -> "claims added"; "Wikidata" stays)."""
+    return title if title.startswith("Wikidata") else title[0].lower() + title[1:]
 
 
 def _short(iri: str, space: IriSpace) -> str:

@@ -52,6 +52,15 @@ class Release:
     #: graph IRI -> (triples deleted, triples added) by the patch
     patch_counts: dict[str, tuple[int, int]]
 
+    def report(self) -> list[str]:
+        """What ``coldwar-lod release`` prints: the files written, the changes, the patch."""
+        lines = [f"wrote {path} ({size:,} bytes)" for path, size in self.written.items()]
+        lines += ["", f"release {self.version} of {self.issued}: "
+                      + changelog.summary_line(self.changes, self.previous)]
+        lines += [f"  patch <{graph}>: {deleted:,} triple(s) deleted, {added:,} added"
+                  for graph, (deleted, added) in self.patch_counts.items()]
+        return lines
+
 
 def issued_date(date: str | None) -> str:
     """The release date: ``date`` (YYYY-MM-DD), else ``SOURCE_DATE_EPOCH`` (seconds since
@@ -94,6 +103,11 @@ def make_release(version: str, root: Path | str = ".", *, data: Path | str | Non
     series_folder = root / RELEASES
     new, last = check_new_version(version, series_folder)
     issued = issued_date(date)
+    earlier = list_releases(series_folder)
+    if earlier and issued < earlier[-1].issued:
+        raise InputError(f"release date {issued} is before that of the last release, "
+                         f"{earlier[-1].version} ({earlier[-1].issued}); give --date or "
+                         "SOURCE_DATE_EPOCH")
     result, report, files = build_and_render(data, base, validator)
     if not report.conforms:
         raise NotConformingError(f"the data does not conform ({len(report.violations)} "

@@ -122,7 +122,7 @@ def describe_release(space: IriSpace, version: str, issued: str, notes: str,
         add(dist, DCAT + "mediaType", NamedNode(_MEDIA + media_type))
         add(dist, DCAT + "compressFormat", NamedNode(_GZIP))
         add(dist, DCAT + "byteSize", Literal(str(len(content)),
-                                             datatype=NamedNode(XSD + "nonNegativeInteger")))
+                                             datatype=NamedNode(XSD + "integer")))
         digest = NamedNode(f"{dist.value}-sha256")
         add(dist, SPDX + "checksum", digest)
         out.append(Triple(digest, RDF_TYPE, NamedNode(SPDX + "Checksum")))
