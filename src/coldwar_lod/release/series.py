@@ -53,8 +53,8 @@ def list_releases(folder: Path | str) -> list[ReleaseInfo]:
 
     What a site calls to list the releases and link their files and changelogs.
 
-    >>> [r.version for r in list_releases("releases")][:1]
-    ['0.1.0']
+    >>> list_releases("no-such-folder")  # a folder without releases (or none at all)
+    []
     """
     root = Path(folder)
     out = []
