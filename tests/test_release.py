@@ -311,6 +311,19 @@ def test_an_unwritable_folder_leaves_nothing_behind(tmp_path: Path, runner: CliR
     assert sorted(p.name for p in tmp_path.iterdir()) == ["releases"]
 
 
+def test_data_that_does_not_conform_makes_no_release(tmp_path: Path, runner: CliRunner) -> None:
+    # Passes the record checks but breaks a shape: Romania both refuses and takes part.
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    _append(data / "claims.csv", "romania-took-part,warsaw-pact-invasion,participant,"
+            "socialist-republic-of-romania,invader,,,,,,cvce-invasion:776-869,,")
+    result = runner.invoke(main, ["--data", str(data), "release", "1.0.0", "--root",
+                                  str(tmp_path), "--date", "2026-01-01"])
+    assert result.exit_code == 1, result.output
+    assert "the data does not conform (1 violation(s)" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
 def test_semantic_version_precedence() -> None:
     order = ["0.9.0", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta.2",
              "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.10.0", "2.0.0"]

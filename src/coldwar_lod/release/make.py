@@ -73,20 +73,17 @@ def issued_date(date: str | None) -> str:
     """
     if date:
         try:
-            return dt.date.fromisoformat(date).isoformat() if re.fullmatch(
-                r"\d{4}-\d{2}-\d{2}", date) else _bad_date(date)
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+                return dt.date.fromisoformat(date).isoformat()
         except ValueError:
-            return _bad_date(date)
+            pass
+        raise InputError(f"bad release date {date!r}: use YYYY-MM-DD")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         if not epoch.isdigit():
             raise InputError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}")
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
     return dt.datetime.now(dt.UTC).date().isoformat()
-
-
-def _bad_date(date: str) -> str:
-    raise InputError(f"bad release date {date!r}: use YYYY-MM-DD")
 
 
 def make_release(version: str, root: Path | str = ".", *, data: Path | str | None = None,

@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Triple
 
+from ..errors import InputError
 from ..namespaces import DCAT, DCTERMS, RDF_TYPE, RDFS, SPDX, VOID, XSD, IriSpace
 from ..void import LICENCE
 from . import iris
@@ -53,6 +54,8 @@ def list_releases(folder: Path | str) -> list[ReleaseInfo]:
 
     What a site calls to list the releases and link their files and changelogs.
 
+    :raises InputError: if a release's ``void.ttl`` is missing or unreadable.
+
     >>> list_releases("no-such-folder")  # a folder without releases (or none at all)
     []
     """
@@ -61,12 +64,17 @@ def list_releases(folder: Path | str) -> list[ReleaseInfo]:
     for version in series_versions(root):
         path = root / version.text
         issued = notes = ""
-        for q in ox.parse(path=path / "void.ttl", format=ox.RdfFormat.TURTLE):
-            if q.subject.value.endswith(f"/releases/{version.text}"):
-                if q.predicate.value == DCTERMS + "issued":
-                    issued = q.object.value
-                elif q.predicate.value == ADMS + "versionNotes":
-                    notes = q.object.value
+        try:
+            for q in ox.parse(path=path / "void.ttl", format=ox.RdfFormat.TURTLE):
+                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal) \
+                        and q.subject.value.endswith(f"/releases/{version.text}"):
+                    if q.predicate.value == DCTERMS + "issued":
+                        issued = q.object.value
+                    elif q.predicate.value == ADMS + "versionNotes":
+                        notes = q.object.value
+        except (OSError, SyntaxError) as exc:
+            raise InputError(f"cannot read the description of release {version}: {exc}",
+                             str(path / "void.ttl")) from None
         out.append(ReleaseInfo(version.text, issued, notes, path))
     return out
 
