@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +19,12 @@ from .. import Build
 from ..errors import EXIT_VIOLATIONS, ColdwarError, InputError
 from ..export import write_files
 from ..mapping import sorted_triples
+from ..namespaces import IriSpace
 from ..pipeline import DUMPS, build_and_render
 from ..void import describe
 from . import changelog, citation, iris, patch
 from .documents import COMPRESSED, SUMS, gzipped, licensed_build, release_documents, sha256sums
-from .series import CHANGES_MD, PATCH, describe_release, list_releases
+from .series import CHANGES_MD, PATCH, ReleaseInfo, describe_release, list_releases
 from .versions import check_new_version
 
 RELEASES = "releases"
@@ -92,7 +93,8 @@ def make_release(version: str, root: Path | str = ".", *, data: Path | str | Non
     """Build the dataset from ``data`` and write release ``version`` under ``root``.
 
     :raises InputError: on a bad or already released version, one not greater than the last
-        release, a bad date, or a folder that cannot be written (nothing is written).
+        release, a bad date or one before the last release's, an unreadable earlier release,
+        or a folder that cannot be written (then nothing is written).
     :raises InputErrors: on bad records.
     :raises NotConformingError: if the data does not conform to the shapes.
     """
@@ -108,38 +110,23 @@ def make_release(version: str, root: Path | str = ".", *, data: Path | str | Non
     result, report, files = build_and_render(data, base, validator)
     if not report.conforms:
         raise NotConformingError(f"the data does not conform ({len(report.violations)} "
-                            "violation(s); `coldwar-lod validate` lists them); no release "
-                            "was made")
-    space = result.space
+                                 "violation(s); `coldwar-lod validate` lists them); no "
+                                 "release was made")
     licensed = licensed_build(result)
     docs = release_documents(licensed, files, new.text)
-    new_graphs = patch.release_dataset(docs, space)
-    old_graphs: patch.Dataset = {}
-    if last is not None:
-        old_graphs = patch.release_dataset(_read_release(series_folder / last.text), space)
-    data_graph = f"{space.base}graph/data"
-    changes = changelog.compare(old_graphs.get(data_graph, set()), new_graphs[data_graph],
-                                space)
     previous = last.text if last else None
-    docs[PATCH] = patch.rdf_patch(
-        old_graphs, new_graphs, patch.patch_id(iris.release(space, new.text).value),
-        patch.patch_id(iris.release(space, previous).value) if previous else None)
-    counts = {g: (len(old_graphs.get(g, set()) - new_graphs.get(g, set())),
-                  len(new_graphs.get(g, set()) - old_graphs.get(g, set())))
-              for g in sorted(old_graphs.keys() | new_graphs.keys())}
-    totals = "The RDF Patch `changes.rdfp` deletes and adds, per graph: " + ", ".join(
-        f"{g.rsplit('/', 1)[-1]} −{d:,} +{a:,}" for g, (d, a) in counts.items()) + "."
-    docs[CHANGES_MD] = changelog.markdown(changes, new.text, issued, previous, space,
-                                          totals).encode()
-    notes = changelog.summary_line(changes, previous)
+    old = (patch.release_dataset(_read(series_folder / previous, patch.GRAPHS.values()),
+                                 result.space) if previous else {})
+    changes, counts = _changes(docs, old, licensed.space, new.text, issued, previous)
     compressed = {f"{name}.gz": (_MEDIA[name], gzipped(docs[name])) for name in COMPRESSED}
-    docs["void.ttl"] = _description(licensed, docs, new.text, issued, notes, series_folder,
+    docs["void.ttl"] = _description(licensed, docs, new.text, issued,
+                                    changelog.summary_line(changes, previous), earlier,
                                     compressed)
     docs.update({name: content for name, (_, content) in compressed.items()})
     docs[SUMS] = sha256sums(docs)
     folder = series_folder / new.text
     outputs = {folder / name: content for name, content in docs.items()}
-    outputs[root / CHANGELOG] = _collected_changelog(series_folder, docs[CHANGES_MD])
+    outputs[root / CHANGELOG] = _collected_changelog(earlier, docs[CHANGES_MD])
     source = root / citation.SOURCE
     if source.is_file():
         meta = citation.read_source(source)
@@ -149,40 +136,61 @@ def make_release(version: str, root: Path | str = ".", *, data: Path | str | Non
     return Release(new.text, previous, issued, folder, written, changes, counts)
 
 
+def _changes(docs: dict[str, bytes], old: patch.Dataset, space: IriSpace, version: str,
+             issued: str, previous: str | None
+             ) -> tuple[changelog.Changes, dict[str, tuple[int, int]]]:
+    """Add the RDF Patch and the changelog from the ``old`` release to ``docs``.
+
+    :returns: the changes, and graph -> (triples deleted, triples added).
+    """
+    new = patch.release_dataset(docs, space)
+    data_graph = f"{space.base}graph/data"
+    changes = changelog.compare(old.get(data_graph, set()), new[data_graph], space)
+    differences = patch.differences(old, new)
+    docs[PATCH] = patch.rdf_patch(
+        differences, patch.patch_id(iris.release(space, version).value),
+        patch.patch_id(iris.release(space, previous).value) if previous else None)
+    counts = {g: (len(deleted), len(added)) for g, (deleted, added) in differences.items()}
+    totals = "The RDF Patch `changes.rdfp` deletes and adds, per graph: " + ", ".join(
+        f"{g.rsplit('/', 1)[-1]} −{d:,} +{a:,}" for g, (d, a) in counts.items()) + "."
+    docs[CHANGES_MD] = changelog.markdown(changes, version, issued, previous, space,
+                                          totals).encode()
+    return changes, counts
+
+
 def _description(licensed: Build, docs: Mapping[str, bytes], version: str, issued: str,
-                 notes: str, series_folder: Path, compressed: Mapping[str, tuple[str, bytes]]
-                 ) -> bytes:
+                 notes: str, earlier: list[ReleaseInfo],
+                 compressed: Mapping[str, tuple[str, bytes]]) -> bytes:
+    """``void.ttl``: VoID of the release's data, and DCAT 3 of the release in its series."""
     space = licensed.space
     dumps = {name: (_MEDIA[name], docs[name]) for name in (*DUMPS.values(), "ontology.ttl",
                                                            "shapes.ttl")}
     this = iris.release(space, version)
     triples = describe(licensed.triples, space, dumps, dataset=this, version=version,
                        download=this.value + "/")
-    triples += describe_release(space, version, issued, notes, list_releases(series_folder),
-                                compressed)
+    triples += describe_release(space, version, issued, notes, earlier, compressed)
     return Build(space, licensed.records, sorted_triples(set(triples))).serialize("turtle")
 
 
-def _read_release(folder: Path) -> dict[str, bytes]:
-    """The files of a release that hold its graphs.
+def _read(folder: Path, names: Iterable[str]) -> dict[str, bytes]:
+    """Files of an earlier release, by name.
 
     :raises InputError: if one is missing or unreadable.
     """
     out = {}
-    for name in patch.GRAPHS.values():
+    for name in names:
         try:
             out[name] = (folder / name).read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read the previous release: {exc.strerror}",
+            raise InputError(f"cannot read an earlier release: {exc.strerror}",
                              str(folder / name)) from None
     return out
 
 
-def _collected_changelog(series_folder: Path, newest: bytes) -> bytes:
+def _collected_changelog(earlier: list[ReleaseInfo], newest: bytes) -> bytes:
     """``CHANGELOG.md``: every release's ``CHANGES.md``, newest first."""
     parts = [b"# Changelog\n\nWhat changed in the data from one release to the next, written "
              b"by `coldwar-lod release` (each release's `CHANGES.md`; its `changes.rdfp` is "
              b"the same as an RDF Patch). Releases are in `releases/`.\n\n", newest]
-    for info in reversed(list_releases(series_folder)):
-        parts.append((info.folder / CHANGES_MD).read_bytes())
+    parts += [_read(info.folder, [CHANGES_MD])[CHANGES_MD] for info in reversed(earlier)]
     return b"\n".join(p.rstrip(b"\n") + b"\n" for p in parts)

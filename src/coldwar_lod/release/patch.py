@@ -140,15 +140,25 @@ def patch_id(release_iri: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, release_iri)}"
 
 
-def rdf_patch(old: Dataset, new: Dataset, patch: str, previous: str | None) -> bytes:
-    """The RDF Patch that turns ``old`` into ``new``.
+def differences(old: Dataset, new: Dataset) -> dict[str, tuple[set[ox.Triple], set[ox.Triple]]]:
+    """graph IRI -> (the triples only ``old`` has, those only ``new`` has), by graph IRI."""
+    none: set[ox.Triple] = set()
+    return {graph: (old.get(graph, none) - new.get(graph, none),
+                    new.get(graph, none) - old.get(graph, none))
+            for graph in sorted(old.keys() | new.keys())}
+
+
+def rdf_patch(changes: Mapping[str, tuple[set[ox.Triple], set[ox.Triple]]], patch: str,
+              previous: str | None) -> bytes:
+    """The RDF Patch that makes the :func:`differences` ``changes``: every deletion, then
+    every addition, by graph, sorted.
 
     :param patch: this patch's id (:func:`patch_id`); ``previous``: the previous one's.
 
     >>> a, b, c = (ox.NamedNode(f"http://e.org/{x}") for x in "abc")
     >>> old = {"http://e.org/g": {ox.Triple(a, b, c)}}
     >>> new = {"http://e.org/g": {ox.Triple(a, b, ox.Literal("c"))}}
-    >>> print(rdf_patch(old, new, "urn:x:2", "urn:x:1").decode(), end="")
+    >>> print(rdf_patch(differences(old, new), "urn:x:2", "urn:x:1").decode(), end="")
     H id <urn:x:2> .
     H prev <urn:x:1> .
     TX .
@@ -160,11 +170,9 @@ def rdf_patch(old: Dataset, new: Dataset, patch: str, previous: str | None) -> b
     if previous:
         lines.append(f"H prev <{previous}> .")
     lines.append("TX .")
-    graphs = sorted(old.keys() | new.keys())
-    for op, left, right in (("D", old, new), ("A", new, old)):
-        for graph in graphs:
-            changed = left.get(graph, set()) - right.get(graph, set())
-            lines += sorted(f"{op} {t} <{graph}> ." for t in changed)
+    for op, side in (("D", 0), ("A", 1)):
+        for graph, pair in sorted(changes.items()):
+            lines += sorted(f"{op} {t} <{graph}> ." for t in pair[side])
     lines.append("TC .")
     return ("\n".join(lines) + "\n").encode()
 
