@@ -1,7 +1,7 @@
 """Releases: two releases from two versions of the records, the changelog, the RDF Patch, the
 checksums, the DCAT description, determinism, and the refusals (``coldwar_lod.release``).
 
-The second version of the records is a copy of ``data/`` with six edits (``EDITS``); its
+The second version of the records is a copy of ``data/`` with eight edits (``EDITS``); its
 changelog must list exactly those, and the patch must turn the first release into the second.
 """
 
@@ -56,8 +56,14 @@ def _append(path: Path, line: str) -> None:
         fh.write(line + "\n")
 
 
+def _sub(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def _edit(data: Path) -> None:
-    """The six edits of the second version of the records (one per changelog section)."""
+    """The eight edits of the second version of the records (one per changelog section)."""
     # an entity added
     _append(data / "persons.csv",
             "test-editor-person,person,Test Editor Person,,,,A person added by the release test.")
@@ -72,6 +78,12 @@ def _edit(data: Path) -> None:
                   "dubcek-succession-date,dubcek-becomes-first-secretary,date,1968-01-05,,,,,,,"
                   "video-romania-refusal:1191-1209,deprecated,The only source that gives the "
                   "day.")
+    # an entity revised (its description)
+    _sub(data / "places.csv", "City in Slovakia where the Bratislava Declaration was signed.",
+         "Slovak city where the Bratislava Declaration was signed in August 1968.")
+    # a disagreement revised (its label)
+    _sub(data / "disagreements.csv", "dubcek-end-date,When Husák replaced Dubček,",
+         "dubcek-end-date,When Husák took over from Dubček,")
     # a disagreement opened
     _append(data / "disagreements.csv", "test-disagreement,A question the test asks,"
             "invasion-date-21-august invasion-date-2140,A note written by the test.")
@@ -87,10 +99,12 @@ def _edit(data: Path) -> None:
 #: What the second release's changelog must list: section -> the IRIs in it.
 EDITS = {
     "Entities added": [f"{ID}person/test-editor-person"],
+    "Entities revised": [f"{ID}place/bratislava"],
     "Claims added": [f"{ID}claim/test-person-occupation"],
     "Claims removed": [f"{ID}claim/abolition-of-censorship-1968-part-of-prague-spring"],
     "Claims re-ranked": [f"{ID}claim/dubcek-succession-date"],
     "Disagreements opened": [f"{ID}disagreement/test-disagreement"],
+    "Disagreements revised": [f"{ID}disagreement/dubcek-end-date"],
     "Wikidata links added": [f"{ID}event/abolition-of-censorship-1968"],
 }
 
@@ -133,6 +147,9 @@ def test_the_changelog_lists_exactly_the_edits(series: Series) -> None:
             "timeSpan · 1968-01-05 [preferred] → deprecated (sources: source:video-romania-refusal)"
             ) in text
     assert "(sources: source:cvce-invasion)" in text  # the claim added, with its source
+    assert "- `place:bratislava`: Bratislava; changed: comment" in text
+    assert "- `disagreement:dubcek-end-date`: When Husák took over from Dubček; changed: label" \
+        in text
     changelog = (series.root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.index("## 1.1.0") < changelog.index("## 1.0.0")  # newest first
 

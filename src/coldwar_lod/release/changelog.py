@@ -1,19 +1,21 @@
 """The human changelog of a release: what changed in the data since the previous release.
 
 Read from the two releases' data graphs (not from the records, which the previous release does
-not keep): entities added and removed, claims added, removed, re-ranked or otherwise revised
-(each with its sources), disagreements opened and closed, Wikidata links added and removed.
+not keep): entities added, removed or revised (labels, descriptions, bibliographic details),
+claims added, removed, re-ranked or otherwise revised (each with its sources), disagreements
+opened, closed or revised, Wikidata links added and removed. The plain triples derived from the
+claims are not listed: the claims behind them are.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..model import ENTITY_KINDS
+from ..model import CLAIM_PROPERTIES, ENTITY_KINDS
 from ..namespaces import RDF, RDF_TYPE, RDFS, SKOS, WD, IriSpace
 
 _LABEL = ox.NamedNode(RDFS + "label")
@@ -51,9 +53,12 @@ class _Graph:
     def __init__(self, triples: Iterable[ox.Triple], space: IriSpace) -> None:
         self.space = space
         self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+        # a resource's triples and those of its parts (``IRI#...``: locators, time-spans)
+        self.by_resource: dict[str, set[ox.Triple]] = defaultdict(set)
         for t in triples:
             if isinstance(t.subject, ox.NamedNode):
                 self.by_subject[t.subject.value].append(t)
+                self.by_resource[t.subject.value.partition("#")[0]].add(t)
 
     def values(self, subject: str, predicate: str) -> list[_Term]:
         return sorted((t.object for t in self.by_subject.get(subject, ())
@@ -85,19 +90,32 @@ class _Graph:
         """A claim as ``subject · property · object [rank]`` with its sources."""
         subject, prop, obj = (self.values(iri, RDF + x) for x in ("subject", "predicate",
                                                                     "object"))
-        rank = self.values(iri, self.space.ontology + "rank")
         text = " · ".join(self.label(v[0]) if v else "?" for v in (subject, prop, obj))
-        if rank:
-            text += f" [{self.label(rank[0]).removesuffix('Rank').lower()}]"
+        text += f" [{self.rank(iri)}]"
         sources = tuple(_value(s) for s in self.values(iri, self.space.ontology + "statedIn"))
         return Item(iri, text, sources)
 
-    def claim_triples(self, iri: str) -> set[ox.Triple]:
-        """The claim's own triples and those of its parts (``#...``), but its rank."""
-        rank = self.space.ontology + "rank"
-        return {t for s, ts in self.by_subject.items()
-                if s == iri or s.startswith(iri + "#") for t in ts
-                if t.predicate.value != rank}
+    def rank(self, claim: str) -> str:
+        """``preferred``, ``normal`` or ``deprecated``."""
+        ranks = self.values(claim, self.space.ontology + "rank")
+        return self.label(ranks[0]).removesuffix("Rank").lower() if ranks else "?"
+
+    def own_triples(self, iri: str, leave_out: frozenset[str]) -> set[ox.Triple]:
+        """The resource's triples and its parts', but those with a predicate left out."""
+        return {t for t in self.by_resource.get(iri, ()) if t.predicate.value not in leave_out}
+
+
+def _revised(before: _Graph, after: _Graph, iris: Iterable[str], leave_out: frozenset[str],
+             describe: Callable[[str], Item]) -> list[Item]:
+    """The resources among ``iris`` whose own triples changed, naming what changed."""
+    out = []
+    for iri in sorted(iris):
+        differ = before.own_triples(iri, leave_out) ^ after.own_triples(iri, leave_out)
+        if differ:
+            what = ", ".join(sorted({_local(t.predicate.value) for t in differ}))
+            item = describe(iri)
+            out.append(Item(iri, f"{item.text}; changed: {what}", item.sources))
+    return out
 
 
 def compare(old: Iterable[ox.Triple], new: Iterable[ox.Triple], space: IriSpace) -> Changes:
@@ -112,29 +130,30 @@ def compare(old: Iterable[ox.Triple], new: Iterable[ox.Triple], space: IriSpace)
     entities_old, entities_new = before.entities(), after.entities()
     sections["Entities added"] = named(after, entities_new - entities_old)
     sections["Entities removed"] = named(before, entities_old - entities_new)
+    # The plain triples derived from claims, and the Wikidata links, have sections of their own.
+    derived = frozenset({space.ontology + p.term for p in CLAIM_PROPERTIES.values()}
+                        | {SKOS + "exactMatch"})
+    sections["Entities revised"] = _revised(
+        before, after, entities_old & entities_new, derived,
+        lambda i: Item(i, after.label(ox.NamedNode(i))))
     claim = space.ontology + "Claim"
     claims_old, claims_new = before.typed(claim), after.typed(claim)
     sections["Claims added"] = [after.claim(i) for i in sorted(claims_new - claims_old)]
     sections["Claims removed"] = [before.claim(i) for i in sorted(claims_old - claims_new)]
-    kept = sorted(claims_old & claims_new)
-    rank = space.ontology + "rank"
+    kept = claims_old & claims_new
     sections["Claims re-ranked"] = [
-        Item(i, f"{before.claim(i).text} → {after.claim(i).text.rsplit(' [', 1)[-1][:-1]}",
-             after.claim(i).sources)
-        for i in kept if before.values(i, rank) != after.values(i, rank)]
-    sections["Claims revised"] = []
-    for i in kept:
-        differ = before.claim_triples(i) ^ after.claim_triples(i)
-        if differ:
-            what = sorted({_local(t.predicate.value) for t in differ})
-            sections["Claims revised"].append(
-                Item(i, f"{after.claim(i).text}; changed: {', '.join(what)}",
-                     after.claim(i).sources))
+        Item(i, f"{before.claim(i).text} → {after.rank(i)}", after.claim(i).sources)
+        for i in sorted(kept) if before.rank(i) != after.rank(i)]
+    sections["Claims revised"] = _revised(before, after, kept,
+                                          frozenset({space.ontology + "rank"}), after.claim)
     disagreement = space.ontology + "Disagreement"
     opened = after.typed(disagreement) - before.typed(disagreement)
     closed = before.typed(disagreement) - after.typed(disagreement)
     sections["Disagreements opened"] = named(after, opened)
     sections["Disagreements closed"] = named(before, closed)
+    sections["Disagreements revised"] = _revised(
+        before, after, before.typed(disagreement) & after.typed(disagreement), frozenset(),
+        lambda i: Item(i, after.label(ox.NamedNode(i))))
     links_old, links_new = _links(before), _links(after)
     sections["Wikidata links added"] = [Item(s, f"{after.label(ox.NamedNode(s))} → wd:{q}")
                                         for s, q in sorted(links_new - links_old)]
