@@ -44,7 +44,15 @@ class NotConformingError(ColdwarError):
 
 @dataclass(slots=True)
 class Release:
-    """What :func:`make_release` wrote."""
+    """What :func:`make_release` wrote.
+
+    >>> import tempfile
+    >>> root = tempfile.mkdtemp()
+    >>> first = make_release("1.0.0", root, date="2026-01-15")
+    >>> second = make_release("1.0.1", root, date="2026-01-16")  # the same records
+    >>> second.previous, sum(added for _, added in second.patch_counts.values())
+    ('1.0.0', 0)
+    """
 
     version: str
     previous: str | None
@@ -99,6 +107,11 @@ def make_release(version: str, root: Path | str = ".", *, data: Path | str | Non
         or a folder that cannot be written (then nothing is written).
     :raises InputErrors: on bad records.
     :raises NotConformingError: if the data does not conform to the shapes.
+
+    >>> import tempfile
+    >>> done = make_release("1.0.0", tempfile.mkdtemp(), date="2026-01-15")
+    >>> done.version, done.previous, done.issued, (done.folder / "SHA256SUMS").is_file()
+    ('1.0.0', None, '2026-01-15', True)
     """
     root = Path(root)
     series_folder = root / RELEASES
