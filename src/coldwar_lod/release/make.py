@@ -50,8 +50,8 @@ class Release:
     >>> root = tempfile.mkdtemp()
     >>> first = make_release("1.0.0", root, date="2026-01-15")
     >>> second = make_release("1.0.1", root, date="2026-01-16")  # the same records
-    >>> second.previous, sum(added for _, added in second.patch_counts.values())
-    ('1.0.0', 0)
+    >>> second.previous, second.patch_counts["https://w3id.org/coldwar-lod/graph/data"]
+    ('1.0.0', (0, 0))
     """
 
     version: str
