@@ -286,6 +286,8 @@ class _Mapper:
             return self.timespan(NamedNode(node.value + "#timespan"), obj, row.where())
         if prop.object_kind == "integer":
             return Literal(obj, datatype=_XSD_INTEGER)
+        if prop.object_kind == "status":
+            return self.t(model.EVENT_STATUSES[obj])
         return Literal(obj, language="en")
 
     def claim(self, row: Row) -> None:
