@@ -48,7 +48,7 @@ _RULE = re.compile(r"^[ \t\u00a0]{20,}$")
 _NOTE_LINE = re.compile(r"^\s*\d|https?://|www\.|\((?:19|20)\d\d\)|\u201d,?\s*\d|Ibid"
                         r"|Volume \d+, Issue")
 _END = re.compile(r"(?:[.?!\u2026])[\"\u201d\u2019']?\d{0,3}(?=\s+[\"\u201c\u2018'(A-Z0-9])")
-_INITIAL = re.compile(r"(?:^|[\s(])[A-Z]\.$")
+_INITIAL = re.compile(r"(?:^|[\s(.])[A-Z]\.$")
 
 Piece = tuple[int, int]
 
