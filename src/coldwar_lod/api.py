@@ -88,7 +88,7 @@ def export(fmt: str, output: Path | str | None = None, data: Path | str | None =
 
     >>> outcome, content = export("nt")
     >>> outcome.conforms, content.count(b"\\n")
-    (True, 11701)
+    (True, 13211)
     """
     result = build(data, base)
     report = validate(result, validator)
@@ -184,7 +184,7 @@ def write_unlinked(output: Path | str | None = None, data: Path | str | None = N
     >>> import tempfile
     >>> target, count = write_unlinked(Path(tempfile.mkdtemp()) / "unlinked.tsv")
     >>> count, target.read_text(encoding="utf-8").split("\\t")[0]
-    (146, 'kind')
+    (156, 'kind')
     """
     result = build(data, base)
     content = unlinked_tsv(result.records, result.space)

@@ -45,7 +45,7 @@ def build(data: Path | str | None = None, base: str | None = None) -> Build:
 
     >>> build = build()
     >>> len(build.records.claims), len(build.triples)
-    (525, 11701)
+    (599, 13211)
     """
     with no_cycle_collection():
         space, records = _read(data, base)

@@ -401,6 +401,9 @@ class _Checker:
             self._check_date(row, "object", obj)
         elif prop.object_kind == "integer" and not obj.isdigit():
             self.fail(row, f"object must be a whole number for {prop_name}, not {obj!r}")
+        elif prop.object_kind == "status" and obj not in model.EVENT_STATUSES:
+            self.fail(row, f"unknown status {obj!r}{did_you_mean(obj, model.EVENT_STATUSES)}; "
+                           f"one of: {', '.join(model.EVENT_STATUSES)}")
         role = row.get("role")
         if role and prop_name != "participant":
             self.fail(row, f"role applies only to participant claims, not {prop_name}")

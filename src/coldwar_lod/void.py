@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode, Triple
 
 from .jsonld import Census
+from .model import LICENCE
 from .namespaces import (
     DCAT,
     DCTERMS,
@@ -23,7 +24,6 @@ from .namespaces import (
     IriSpace,
 )
 
-LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 EXAMPLES = ("event/warsaw-pact-invasion", "event/prague-spring", "person/alexander-dubcek")
 
 

@@ -9,14 +9,11 @@ import hashlib
 import re
 from collections.abc import Mapping
 
-from pyoxigraph import NamedNode, Triple
-
 from .. import Build
 from ..dataset import DUMPS
 from ..errors import InputError
-from ..mapping import sorted_triples
+from ..model import LICENCE
 from ..namespaces import DCTERMS, OWL
-from ..void import LICENCE
 from . import iris
 
 #: The files that get a gzip copy beside them.
@@ -24,20 +21,11 @@ COMPRESSED = (*DUMPS.values(), "ontology.ttl", "shapes.ttl")
 SUMS = "SHA256SUMS"
 
 
-def licensed_build(result: Build) -> Build:
-    """The build with one more triple, ``<BASE/id/dataset/coldwar-lod> dcterms:license
-    <CC BY 4.0>``, so that every data dump names its licence."""
-    statement = Triple(iris.dataset(result.space), DCTERMS.license,
-                       NamedNode(LICENCE))
-    return Build(result.space, result.records, sorted_triples([*result.triples, statement]),
-                 result.lineage)
-
-
 def release_documents(licensed: Build, files: Mapping[str, bytes], version: str
                       ) -> dict[str, bytes]:
     """The data dumps, ontology, shapes and JSON-LD context of release ``version``.
 
-    :param licensed: the build, with its licence (:func:`licensed_build`).
+    :param licensed: the build (its data states the licence).
     :param files: the build's files (:func:`coldwar_lod.pipeline.build_and_render`).
     """
     base = licensed.space.base

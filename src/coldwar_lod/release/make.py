@@ -25,7 +25,7 @@ from ..namespaces import IriSpace
 from ..pipeline import build_and_render
 from ..void import describe
 from . import changelog, citation, iris, patch
-from .documents import COMPRESSED, SUMS, gzipped, licensed_build, release_documents, sha256sums
+from .documents import COMPRESSED, SUMS, gzipped, release_documents, sha256sums
 from .series import CHANGES_MD, PATCH, ReleaseInfo, describe_release, list_releases
 from .versions import check_new_version
 
@@ -127,7 +127,7 @@ def make_release(version: str, root: Path | str = ".", *, data: Path | str | Non
         raise NotConformingError(f"the data does not conform ({len(report.violations)} "
                                  "violation(s); `coldwar-lod validate` lists them); no "
                                  "release was made")
-    licensed = licensed_build(result)
+    licensed = result
     docs = release_documents(licensed, files, new.text)
     previous = last.text if last else None
     old = (patch.release_dataset(_read(series_folder / previous, patch.GRAPHS.values()),

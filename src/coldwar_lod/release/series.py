@@ -21,8 +21,8 @@ import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ..errors import InputError
+from ..model import LICENCE
 from ..namespaces import ADMS, DCAT, DCTERMS, RDF_TYPE, RDFS, SPDX, VOID, XSD, IriSpace
-from ..void import LICENCE
 from . import iris
 from .versions import series_versions
 

@@ -30,9 +30,9 @@ class QueryResult:
     >>> import coldwar_lod
     >>> result = coldwar_lod.run_query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     >>> result.kind, result.variables, result.rows[0][0].value
-    ('select', ['n'], '11701')
+    ('select', ['n'], '13211')
     >>> result.serialize("csv")
-    'n\\r\\n11701\\r\\n'
+    'n\\r\\n13211\\r\\n'
     """
 
     kind: str
