@@ -123,7 +123,7 @@ def append_line(path: Path, line: str) -> int:
 CLAIM = "invasion-place"
 CASES = {
     "malformed-csv": ("claims.csv", lambda d: append_line(
-        d / "claims.csv", 'broken,"warsaw-pact-invasion,place'), "malformed CSV"),
+        d / "claims.csv", 'broken,"warsaw-pact-invasion,place'), "a quoted cell is never closed"),
     "wrong-cell-count": ("events.csv", lambda d: append_line(
         d / "events.csv", "extra-event,event,An event"), "expected 7 cells"),
     "dangling-reference": ("claims.csv", lambda d: edit_row(

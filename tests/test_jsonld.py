@@ -22,8 +22,14 @@ from coldwar_lod.namespaces import RDF, RDF_TYPE, SKOS, WD, XSD, IriSpace, iri, 
 
 
 def plain_jsonld(triples: Iterable[ox.Triple], space: IriSpace) -> bytes:
-    ctx = context(space)["@context"]
-    compact = shortener(space.prefixes())  # unchanged by the one-pass writer
+    shorten = shortener(space.prefixes())  # unchanged by the one-pass writer
+    used: set[str] = set()
+
+    def compact(value: str) -> str:
+        short = shorten(value)
+        if short != value:
+            used.add(short.split(":", 1)[0])
+        return short
 
     def append(node: dict[str, object], key: str, value: object) -> None:
         if key not in node:
@@ -54,7 +60,7 @@ def plain_jsonld(triples: Iterable[ox.Triple], space: IriSpace) -> bytes:
         else:
             raise TypeError(obj)
         append(node, compact(t.predicate.value), value)
-    head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=1)[:-2]
+    head = json.dumps(context(space, used), ensure_ascii=False, indent=1)[:-2]
     body = ",\n".join(json.dumps(n, ensure_ascii=False) for n in nodes.values())
     return f'{head},\n "@graph": [\n{body}\n]}}\n'.encode()
 
@@ -171,3 +177,16 @@ def test_blank_nodes_are_refused() -> None:
         jsonld([ox.Triple(a, RDF_TYPE, ox.BlankNode())], space)
     with pytest.raises(TypeError):
         jsonld_and_census([ox.Triple(ox.BlankNode(), RDF_TYPE, a)], space)
+
+
+def test_the_context_is_plain_json_ld_1_0_and_declares_only_what_is_used(built: Build) -> None:
+    """No ``@version: 1.1`` (JSON-LD 1.0 processors such as Jena refuse it), every term a plain
+    prefix, and every declared prefix used by the document (issue 14, item 12)."""
+    written, census = jsonld_and_census(built.triples, built.space)
+    document = json.loads(written)
+    declared = document["@context"]
+    assert "@version" not in declared
+    assert all(isinstance(ns, str) and ns.endswith(("/", "#")) for ns in declared.values())
+    body = json.dumps(document["@graph"])
+    assert {name for name in declared if f'"{name}:' in body} == set(declared) == census.prefixes
+    assert context(built.space, census.prefixes) == {"@context": declared}

@@ -89,11 +89,13 @@ def test_the_build_checks_every_locator_when_the_texts_are_at_hand(
     monkeypatch.setenv("COLDWAR_LOD_SOURCES", str(SOURCES))
     claims = data_copy / "claims.csv"
     lines = claims.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[4] = lines[4].replace("video-romania-refusal:1191-1209",
-                                "video-romania-refusal:1193-1194")
+    (at,) = [i for i, line in enumerate(lines) if "video-romania-refusal:1191-1209" in line]
+    lines[at] = lines[at].replace("video-romania-refusal:1191-1209",
+                                  "video-romania-refusal:1193-1194")
     claims.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(InputErrors) as caught:
         coldwar_lod.write_dataset(tmp_path / "dist", data_copy)
     assert [str(e) for e in caught.value.errors] == [
-        "data/claims.csv:5: locator video-romania-refusal:1193-1194 selects only white space"]
+        f"data/claims.csv:{at + 1}: locator video-romania-refusal:1193-1194 selects only "
+        "white space"]
     assert not (tmp_path / "dist").exists()

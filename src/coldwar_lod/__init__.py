@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .dataset import Build, dataset_files
     from .namespaces import IriSpace, shortener
     from .pipeline import build, build_and_render, build_graph, validate
+    from .release import Release, make_release
     from .sparql.catalogue import NamedQuery, load_query, shipped_queries
     from .sparql.http import Endpoint
     from .sparql.load import LoadReport, load_store
@@ -60,6 +61,7 @@ _LAZY = {name: module for module, names in {
     "dataset": ("Build", "dataset_files"),
     "namespaces": ("IriSpace", "shortener"),
     "pipeline": ("build", "build_and_render", "build_graph", "validate"),
+    "release": ("Release", "make_release"),
     "sparql.catalogue": ("NamedQuery", "load_query", "shipped_queries"),
     "sparql.http": ("Endpoint",),
     "sparql.load": ("LoadReport", "load_store"),
@@ -108,6 +110,7 @@ __all__ = [
     "QueryResult",
     "QuickStatements",
     "ReconcileServer",
+    "Release",
     "Stats",
     "SuggestReport",
     "ValidationReport",
@@ -126,6 +129,7 @@ __all__ = [
     "load_query",
     "load_store",
     "locate",
+    "make_release",
     "quickstatements",
     "reconcile_service",
     "run_query",

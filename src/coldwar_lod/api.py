@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dataset import Build
-from .errors import ColdwarError, InputError, InputErrors, did_you_mean
+from .errors import ColdwarError, InputError, did_you_mean
 from .files import StagedFiles, write_files
 from .namespaces import IriSpace
 from .pipeline import build, build_and_render, validate
 from .rdfio import read_rdf
 from .records import Locator, load_records
-from .resources import default_data_dir, sources_dir
-from .sources import check_locators, find_passages, source_text
+from .resources import default_data_dir, is_packaged
+from .sources import find_passages, source_text
 from .sparql.http import Endpoint
 from .sparql.load import LoadReport, load_store
 from .stats import count
@@ -55,8 +55,8 @@ def write_dataset(out: Path | str = "dist", data: Path | str | None = None,
     """Build, validate and write every file of the dataset into ``out``, all together, only if
     the data conforms; otherwise nothing in ``out`` changes (``outcome.files`` is empty).
 
-    Where the source texts are at hand (``COLDWAR_LOD_SOURCES``), every locator is checked
-    against them first.
+    Where the source texts are at hand (``COLDWAR_LOD_SOURCES``), the build checks them and
+    every locator against them (:func:`~coldwar_lod.pipeline.build`).
 
     :raises coldwar_lod.errors.InputErrors: on bad records or locators, with file and line.
     :raises coldwar_lod.errors.InputError: if a file cannot be written (nothing changed).
@@ -72,21 +72,10 @@ def write_dataset(out: Path | str = "dist", data: Path | str | None = None,
         result, report, _ = build_and_render(
             data, base, validator, on_file=lambda name, content: staged.add(folder / name,
                                                                              content))
-        _check_locators(result)
         if not report.conforms:  # leaving the block removes what was staged
             return Outcome(result, report, seconds=time.perf_counter() - started)
         written = staged.commit()
     return Outcome(result, report, written, time.perf_counter() - started)
-
-
-def _check_locators(result: Build) -> None:
-    folder = sources_dir()
-    if folder is None:
-        return
-    problems, _ = check_locators(result.records, folder)
-    if problems:
-        raise InputErrors([InputError(f"locator {p.locator} {p.problem}", p.where)
-                           for p in problems])
 
 
 def export(fmt: str, output: Path | str | None = None, data: Path | str | None = None,
@@ -99,7 +88,7 @@ def export(fmt: str, output: Path | str | None = None, data: Path | str | None =
 
     >>> outcome, content = export("nt")
     >>> outcome.conforms, content.count(b"\\n")
-    (True, 11701)
+    (True, 13211)
     """
     result = build(data, base)
     report = validate(result, validator)
@@ -125,7 +114,11 @@ def validate_files(files: Iterable[Path], data: Path | str | None = None,
     result = None
     with contextlib.suppress(ColdwarError):  # without readable records, no file:line
         result = build(data, base)
+    files = list(files)
     triples = read_rdf(files)
+    if not triples:
+        raise InputError(f"no triples in {', '.join(str(f) for f in files)}: nothing to "
+                         "validate")
     space = result.space if result else IriSpace.from_base(base)
     return validate_triples(triples, space, validator=validator,
                             lineage=result.lineage if result else None)
@@ -182,19 +175,22 @@ def locate(source: str, phrase: str, texts: Path, data: Path | str | None = None
 
 def write_unlinked(output: Path | str | None = None, data: Path | str | None = None,
                    base: str | None = None) -> tuple[Path, int]:
-    """Write the entities without a Wikidata link as TSV (default ``unlinked.tsv`` in the data
-    folder), atomically; returns the file and the number of entities.
+    """Write the entities without a Wikidata link as TSV, atomically; returns the file and the
+    number of entities. By default the file is ``unlinked.tsv`` in the data folder, or in the
+    working directory when the data is the copy inside the installed package (never written).
 
     :raises coldwar_lod.errors.InputError: if the file cannot be written.
 
     >>> import tempfile
     >>> target, count = write_unlinked(Path(tempfile.mkdtemp()) / "unlinked.tsv")
     >>> count, target.read_text(encoding="utf-8").split("\\t")[0]
-    (146, 'kind')
+    (156, 'kind')
     """
     result = build(data, base)
     content = unlinked_tsv(result.records, result.space)
-    target = Path(output) if output is not None else result.records.folder / "unlinked.tsv"
+    folder = result.records.folder
+    target = (Path(output) if output is not None
+              else Path("unlinked.tsv") if is_packaged(folder) else folder / "unlinked.tsv")
     write_files({target: content})
     return target, len(content.splitlines()) - 1
 

@@ -141,7 +141,8 @@ def _dataset_files(result: Build, on_file: Callable[[str, bytes], None] | None
     emit(DUMPS["trig"], rdfio.trig_from_turtle(turtle, rdfio.data_graph(space)))
     emit("ontology.ttl", ontology_bytes(space.base))
     emit("shapes.ttl", merged_shapes_bytes(space.base))
-    emit("context.jsonld", (json.dumps(context(space), indent=1) + "\n").encode())
+    emit("context.jsonld", (json.dumps(context(space, census.prefixes), indent=1) + "\n"
+                            ).encode())
     media = {name: rdfio.FORMATS[fmt].media_type for fmt, name in DUMPS.items()}
     media["ontology.ttl"] = media["shapes.ttl"] = "text/turtle"
     dumps = {name: (media[name], files[name]) for name in media}

@@ -32,16 +32,29 @@ class Census:
     instances: dict[str, list[str]] = field(default_factory=dict)
     #: the object IRI of each ``skos:exactMatch`` triple, in triple order
     matches: list[str] = field(default_factory=list)
+    #: the prefixes the JSON-LD writer used (the context declares these, and only these)
+    prefixes: set[str] = field(default_factory=set)
 
 
 
-def context(space: IriSpace) -> dict[str, object]:
-    """The JSON-LD context shipped as ``context.jsonld``: the prefixes of the dataset."""
-    return {"@context": {"@version": 1.1, **space.prefixes()}}
+def context(space: IriSpace, used: Iterable[str] | None = None) -> dict[str, object]:
+    """The JSON-LD context shipped as ``context.jsonld``: the prefixes the data uses
+    (``used``; default all of the dataset's), as plain JSON-LD 1.0 term definitions.
+
+    >>> context(IriSpace.from_base(), used={"rdfs", "cwo"})
+    {'@context': {'cwo': 'https://w3id.org/coldwar-lod/ontology#', 'rdfs': 'http://www.w3.org/2000/01/rdf-schema#'}}
+    """
+    prefixes = space.prefixes()
+    if used is not None:
+        wanted = set(used)
+        prefixes = {name: ns for name, ns in prefixes.items() if name in wanted}
+    return {"@context": prefixes}
 
 
 def jsonld(triples: Iterable[ox.Triple], space: IriSpace) -> bytes:
-    """Flattened JSON-LD 1.1 with compact IRIs, one node object per subject and per line.
+    """Flattened JSON-LD with compact IRIs, one node object per subject and per line; read
+    alike by JSON-LD 1.0 and 1.1 processors (its context only declares prefixes, and only
+    those it uses).
 
     Written directly rather than through a JSON-LD processor: the data is flat (no blank
     nodes, no lists), so compaction is prefix substitution, and this runs at serializer speed.
@@ -55,9 +68,16 @@ def jsonld(triples: Iterable[ox.Triple], space: IriSpace) -> bytes:
 
 def jsonld_and_census(triples: Iterable[ox.Triple], space: IriSpace) -> tuple[bytes, Census]:
     """:func:`jsonld`, and the :class:`Census` of the triples, taken in the same pass."""
-    ctx = context(space)["@context"]
     items = triples if isinstance(triples, Sequence) else list(triples)
-    compact = shortener(space.prefixes())
+    shorten = shortener(space.prefixes())
+    used: set[str] = set()
+
+    def compact(value: str) -> str:  # called once per distinct term, and per subject
+        short = shorten(value)
+        if short is not value:
+            used.add(short.partition(":")[0])
+        return short
+
     done = _node_lines(items, compact)
     if done is None:  # a subject's triples are not together: put them together
         groups: dict[str, list[ox.Triple]] = {}
@@ -66,7 +86,8 @@ def jsonld_and_census(triples: Iterable[ox.Triple], space: IriSpace) -> tuple[by
         done = _node_lines([t for group in groups.values() for t in group], compact)
         assert done is not None
     lines, census = done
-    head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=1)[:-2]
+    census.prefixes = used
+    head = json.dumps(context(space, used), ensure_ascii=False, indent=1)[:-2]
     body = ",\n".join(lines)
     return f'{head},\n "@graph": [\n{body}\n]}}\n'.encode(), census
 

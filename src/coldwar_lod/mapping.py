@@ -120,9 +120,15 @@ class _Mapper:
         self.truthy()
         for row in self.records.disagreements.values():
             self.disagreement(row)
+        self.licence()
         if log is not None:
             self.hand_over()
         return self.out
+
+    def licence(self) -> None:
+        """The data's licence, stated in the data itself, so that every dump carries it."""
+        dataset = self.space.instance("dataset", "coldwar-lod")
+        self.adder(dataset)(Triple(dataset, DCTERMS.license, NamedNode(model.LICENCE)))
 
     def hand_over(self) -> None:
         assert self.on_triples is not None and self.log is not None
@@ -266,6 +272,8 @@ class _Mapper:
             return self.timespan(NamedNode(node.value + "#timespan"), obj, row.where())
         if prop.object_kind == "integer":
             return Literal(obj, datatype=XSD.integer)
+        if prop.object_kind == "status":
+            return self.t(model.EVENT_STATUSES[obj])
         return Literal(obj, language="en")
 
     def claim(self, row: Row) -> None:

@@ -71,6 +71,7 @@ TYPES: dict[str, dict[str, str]] = {
         "emigration": "Emigration",
         "arrest": "Arrest",
         "change-of-leadership": "ChangeOfLeadership",
+        "resignation": "Resignation",
         "coup": "Coup",
         "revolution": "Revolution",
         "armed-conflict": "ArmedConflict",
@@ -93,6 +94,10 @@ TYPES: dict[str, dict[str, str]] = {
     },
 }
 
+#: The licence of the data (stated in every dump, VoID and release): CC BY 4.0, see
+#: LICENSE-DATA.
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
 AGENT_KINDS = frozenset({"persons", "states", "organisations"})
 PLACE_KINDS = frozenset({"places", "states"})
 WORK_KINDS = frozenset({"works", "sources"})
@@ -104,7 +109,8 @@ class ClaimProperty:
     """One claim property: its ontology term and what its subject and object may be.
 
     ``object_kind`` is ``"entity"`` (a slug of one of ``object_kinds``), ``"date"`` (EDTF),
-    ``"integer"`` or ``"text"`` (an English phrase in the editors' own words).
+    ``"integer"``, ``"text"`` (an English phrase in the editors' own words) or ``"status"`` (a
+    key of :data:`EVENT_STATUSES`).
     """
 
     term: str
@@ -199,6 +205,23 @@ CLAIM_PROPERTIES: dict[str, ClaimProperty] = {
     "interpretation": ClaimProperty(
         "interpretation", EVENTS, "text", description="a source's reading of causes or effects"
     ),
+    "argued": ClaimProperty(
+        "argued", AGENT_KINDS, "text",
+        description="a thesis the agent put forward (a scholar's argument, a party's view)",
+    ),
+    "status": ClaimProperty(
+        "eventStatus", EVENTS, "status", description="planned or cancelled (EVENT_STATUSES)"
+    ),
+    "resigned-from": ClaimProperty(
+        "resignedFrom", frozenset({"persons"}), _E, frozenset({"positions"}),
+        "gave up an office (qualify with when)",
+    ),
+}
+
+#: ``object`` of a ``status`` claim -> ontology individual (as schema.org's event statuses).
+EVENT_STATUSES: dict[str, str] = {
+    "planned": "PlannedStatus",
+    "cancelled": "CancelledStatus",
 }
 
 #: ``role`` column of ``claims.csv`` (for ``participant``) -> ontology individual.
@@ -229,6 +252,7 @@ ROLES: dict[str, str] = {
     "belligerent": "BelligerentRole",
     "declarant": "DeclarantRole",
     "withdrawing-party": "WithdrawingPartyRole",
+    "liberator": "LiberatorRole",
 }
 
 #: ``rank`` column -> ontology individual (as Wikidata's ranks).

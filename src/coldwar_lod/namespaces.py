@@ -60,6 +60,7 @@ class RDFS(Vocabulary):
     label: NamedNode
     comment: NamedNode
     subClassOf: NamedNode  # noqa: N815
+    seeAlso: NamedNode  # noqa: N815
     Class: NamedNode
 
 
@@ -76,8 +77,10 @@ class XSD(Vocabulary):
 class OWL(Vocabulary):
     NS = "http://www.w3.org/2002/07/owl#"
     versionInfo: NamedNode  # noqa: N815
+    versionIRI: NamedNode  # noqa: N815
     sameAs: NamedNode  # noqa: N815
     Class: NamedNode
+    Ontology: NamedNode
 
 
 class SKOS(Vocabulary):
@@ -98,6 +101,8 @@ class DCTERMS(Vocabulary):
     language: NamedNode
     license: NamedNode
     conformsTo: NamedNode  # noqa: N815
+    isVersionOf: NamedNode  # noqa: N815
+    format: NamedNode
 
 
 class PROV(Vocabulary):
@@ -150,12 +155,26 @@ class VOID(Vocabulary):
 class DCAT(Vocabulary):
     NS = "http://www.w3.org/ns/dcat#"
     Dataset: NamedNode
+    DatasetSeries: NamedNode
     Distribution: NamedNode
     version: NamedNode
+    inSeries: NamedNode  # noqa: N815
+    first: NamedNode
+    last: NamedNode
+    prev: NamedNode
+    previousVersion: NamedNode  # noqa: N815
+    hasVersion: NamedNode  # noqa: N815
+    hasCurrentVersion: NamedNode  # noqa: N815
+    compressFormat: NamedNode  # noqa: N815
     distribution: NamedNode
     downloadURL: NamedNode  # noqa: N815
     mediaType: NamedNode  # noqa: N815
     byteSize: NamedNode  # noqa: N815
+
+
+class ADMS(Vocabulary):
+    NS = "http://www.w3.org/ns/adms#"
+    versionNotes: NamedNode  # noqa: N815
 
 
 class SPDX(Vocabulary):

@@ -17,11 +17,13 @@ import pyoxigraph as ox
 
 from . import parallel
 from .dataset import Build, dataset_files, no_cycle_collection
+from .errors import InputError, InputErrors
 from .mapping import map_records
 from .namespaces import IriSpace
 from .rdfio import parse_triples
 from .records import Records, load_records
-from .resources import default_data_dir
+from .resources import default_data_dir, sources_dir
+from .sources import check_locators
 from .validation.engines import validate_triples
 from .validation.report import ValidationReport, report_from_outcome
 
@@ -34,12 +36,16 @@ def build(data: Path | str | None = None, base: str | None = None) -> Build:
 
     :param data: the data folder.
     :param base: the base IRI to publish under (default ``https://w3id.org/coldwar-lod/``).
-    :raises coldwar_lod.errors.InputErrors: on any bad record, with file and line.
-    :raises coldwar_lod.errors.InputError: on a bad base IRI.
+    Where the source texts are at hand (``COLDWAR_LOD_SOURCES``), each text is checked
+    against its record (SHA-256, length) and every locator against its text.
+
+    :raises coldwar_lod.errors.InputErrors: on any bad record or locator, with file and line.
+    :raises coldwar_lod.errors.InputError: on a bad base IRI, or a text that does not match
+        its record in ``sources.csv``.
 
     >>> build = build()
     >>> len(build.records.claims), len(build.triples)
-    (525, 11701)
+    (599, 13211)
     """
     with no_cycle_collection():
         space, records = _read(data, base)
@@ -48,7 +54,14 @@ def build(data: Path | str | None = None, base: str | None = None) -> Build:
 
 def _read(data: Path | str | None, base: str | None) -> tuple[IriSpace, Records]:
     space = IriSpace.from_base(base)
-    return space, load_records(Path(data) if data is not None else default_data_dir())
+    records = load_records(Path(data) if data is not None else default_data_dir())
+    texts = sources_dir()
+    if texts is not None:  # whenever the texts are at hand: checksums, lengths, locators
+        problems, _ = check_locators(records, texts)
+        if problems:
+            raise InputErrors([InputError(f"locator {p.locator} {p.problem}", p.where)
+                               for p in problems])
+    return space, records
 
 
 def _mapped(space: IriSpace, records: Records) -> Build:

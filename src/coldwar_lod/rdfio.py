@@ -141,6 +141,38 @@ def parse_triples(data: bytes, fmt: ox.RdfFormat) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, fmt)]
 
 
+#: XML formats, whose documents may carry a DTD.
+XML_FORMATS = frozenset({ox.RdfFormat.RDF_XML})
+
+
+def refuse_dtd(data: bytes, where: str) -> None:
+    """Refuse an XML document with a document type declaration (``<!DOCTYPE``), or one that
+    is not UTF-8.
+
+    A DTD declares entities, and XML parsers expand them: nested internal entities (the
+    "billion laughs") grow a small file into gigabytes in memory, external ones read other
+    files or URLs (XXE). RDF/XML needs neither; a document that uses them can be expanded by
+    a trusted tool first. Checked before any parsing, so nothing grows with the expansion.
+
+    >>> refuse_dtd(b'<?xml version="1.0"?>\\n<rdf:RDF/>', "a.rdf")
+    >>> refuse_dtd(b'<?xml version="1.0"?>\\n<!DOCTYPE r [<!ENTITY a "b">]><r/>', "a.rdf")
+    Traceback (most recent call last):
+    ...
+    coldwar_lod.errors.InputError: a.rdf:2: XML with a document type declaration ...
+
+    :raises InputError: naming ``where`` and the line of the declaration.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("XML in UTF-16 is refused: give RDF/XML in UTF-8", where)
+    at = data.find(b"<!DOCTYPE")
+    if at < 0:
+        at = data.find(b"<!ENTITY")
+    if at >= 0:
+        raise InputError("XML with a document type declaration (<!DOCTYPE ...>) is refused: "
+                         "its entities can exhaust memory or read other files; expand them "
+                         "with a trusted tool first", where, data.count(b"\n", 0, at) + 1)
+
+
 def read_rdf(files: Iterable[Path]) -> list[ox.Triple]:
     """Parse RDF files (format from the file name) into triples; graph names are dropped.
 
@@ -157,6 +189,8 @@ def read_rdf(files: Iterable[Path]) -> list[ox.Triple]:
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", str(path)) from None
+        if fmt in XML_FORMATS:
+            refuse_dtd(data, str(path))
         try:
             out.extend(parse_triples(data, fmt))
         except SyntaxError as exc:

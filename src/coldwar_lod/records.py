@@ -7,6 +7,7 @@ reported together, so an editor can fix a file in one pass. Mapping never sees a
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,11 @@ DOI = re.compile(r"^10\.[0-9]{4,9}/\S+$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 LOCATOR = re.compile(r"^(?P<source>[a-z0-9-]+):(?P<start>[0-9]+)-(?P<end>[0-9]+)$")
 IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+#: A source text's file name: no folder, not hidden, nothing that leads out of the folder.
+SOURCE_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+#: Characters RDF/XML (XML 1.0) cannot carry, and most tools choke on: C0 controls other than
+#: tab and line breaks, DEL, and the non-characters U+FFFE and U+FFFF.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 _ENTITY_COLUMNS = ("slug", "type", "label_en", "labels", "alt_labels", "qid", "description")
 
@@ -147,13 +153,19 @@ def read_rows(path: Path, kind: str, display: str) -> Iterator[Row]:
     """
     required, optional = COLUMNS[kind]
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"missing data file (every data folder has {kind}.csv)", display) from None
+    except OSError as exc:  # a folder, unreadable, ...
+        raise InputError(f"cannot read the data file: {exc.strerror}", display) from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         raise InputError("not valid UTF-8 text", display, line) from None
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    # Lines end where CSV says they do (\n, \r\n, \r), not at U+2028, \x0c or \x85 as
+    # str.splitlines would have it: those are characters inside a cell.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     start = 1
     try:
@@ -170,10 +182,21 @@ def read_rows(path: Path, kind: str, display: str) -> Iterator[Row]:
                     f"expected {len(header)} cells (as in the header), found {len(cells)}",
                     display, line,
                 )
-            yield Row(kind, {k: v.strip() for k, v in zip(header, cells, strict=True)},
-                      display, line)
+            row = {k: v.strip() for k, v in zip(header, cells, strict=True)}
+            for column, value in row.items():
+                if bad := CONTROL.search(value):
+                    raise InputError(f"{column}: control character U+{ord(bad[0]):04X} is not "
+                                     "allowed (RDF/XML and most tools cannot carry it)",
+                                     display, line + value.count("\n", 0, bad.start()))
+            yield Row(kind, row, display, line)
     except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", display, reader.line_num) from None
+        if "unexpected end of data" in str(exc):  # where the quote opened, not the end
+            raise InputError("a quoted cell is never closed (its quote opens in the record "
+                             "that starts here)", display, start) from None
+        stopped = f" (the record that starts here; the parser stopped at line " \
+                  f"{reader.line_num}: a quote opened here may close there)" \
+            if reader.line_num > start else ""
+        raise InputError(f"malformed CSV: {exc}{stopped}", display, start) from None
     if header is None:
         raise InputError("empty data file (no header row)", display, 1)
 
@@ -199,6 +222,7 @@ def load_records(folder: Path | str, display_root: Path | str | None = None) -> 
     :param display_root: paths in messages are shown relative to this folder's parent
         (default: as ``data/<file>``).
     :raises InputErrors: listing every problem found, each with file and line.
+    :raises InputError: if ``folder`` is not a folder.
 
     >>> from coldwar_lod.resources import default_data_dir
     >>> recs = load_records(default_data_dir())
@@ -206,6 +230,9 @@ def load_records(folder: Path | str, display_root: Path | str | None = None) -> 
     'events'
     """
     folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"no such data folder: {folder}" if not folder.exists()
+                         else f"not a folder: {folder} (--data names the folder of the records)")
     prefix = Path(display_root).name if display_root else folder.name
     records = Records(folder)
     checker = _Checker(records, _verified_qids(folder / VERIFIED_QIDS))
@@ -298,6 +325,9 @@ class _Checker:
             if not row.get("length").isdigit():
                 self.fail(row, f"length must be a whole number of code points, not "
                                f"{row.get('length')!r}")
+            if not SOURCE_FILE.match(row.get("file")):
+                self.fail(row, f"file must be a file name inside the sources folder, not "
+                               f"{row.get('file')!r} (no folders, no '..')")
 
     def _check_date(self, row: Row, column: str, text: str) -> None:
         try:
@@ -371,6 +401,9 @@ class _Checker:
             self._check_date(row, "object", obj)
         elif prop.object_kind == "integer" and not obj.isdigit():
             self.fail(row, f"object must be a whole number for {prop_name}, not {obj!r}")
+        elif prop.object_kind == "status" and obj not in model.EVENT_STATUSES:
+            self.fail(row, f"unknown status {obj!r}{did_you_mean(obj, model.EVENT_STATUSES)}; "
+                           f"one of: {', '.join(model.EVENT_STATUSES)}")
         role = row.get("role")
         if role and prop_name != "participant":
             self.fail(row, f"role applies only to participant claims, not {prop_name}")

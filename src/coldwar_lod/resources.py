@@ -32,13 +32,26 @@ def resource_dir(name: str) -> Path:
 def default_data_dir() -> Path:
     """The data folder a command uses when none is given.
 
-    ``./data`` when the working directory holds the records (an editor's clone), else the
-    copy that shipped with the package.
+    ``./data`` when the working directory has one that holds any of the record files (an
+    editor's clone: if some are missing, reading it says which, rather than switching to
+    another dataset), else the copy that shipped with the package.
     """
+    from .records import FILES
+
     here = Path.cwd() / "data"
-    if (here / "claims.csv").is_file():
+    if any((here / f"{kind}.csv").exists() for kind in FILES):
         return here
     return resource_dir("data")
+
+
+def is_packaged(folder: Path) -> bool:
+    """Whether ``folder`` is (inside) the copy of a folder shipped in the installed package,
+    which commands must not write into.
+
+    >>> is_packaged(resource_dir("queries")) == (_PACKAGED / "queries").is_dir()
+    True
+    """
+    return folder.resolve().is_relative_to(_PACKAGED)
 
 
 def sources_dir() -> Path | None:

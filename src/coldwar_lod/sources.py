@@ -31,6 +31,9 @@ def source_text(records: Records, slug: str, folder: Path) -> str:
     """
     row = records.entities[slug]
     path = folder / row.get("file")
+    if not path.resolve().is_relative_to(folder.resolve()):  # records.SOURCE_FILE already
+        raise InputError(f"the file {row.get('file')!r} is outside the sources folder",
+                         row.file, row.line)
     try:
         raw = path.read_bytes()
     except OSError as exc:

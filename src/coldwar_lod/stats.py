@@ -16,7 +16,7 @@ class Stats:
     >>> from coldwar_lod.resources import default_data_dir
     >>> stats = count(load_records(default_data_dir()))
     >>> stats.claims, stats.disagreements, stats.wikidata_links
-    (525, 14, 66)
+    (599, 17, 66)
     """
 
     entities: dict[str, int] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode, Triple
 
 from .jsonld import Census
+from .model import LICENCE
 from .namespaces import (
     DCAT,
     DCTERMS,
@@ -23,7 +24,6 @@ from .namespaces import (
     IriSpace,
 )
 
-LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 EXAMPLES = ("event/warsaw-pact-invasion", "event/prague-spring", "person/alexander-dubcek")
 
 
@@ -39,6 +39,10 @@ def describe(
     space: IriSpace,
     dumps: Mapping[str, tuple[str, bytes]],
     seen: Census,
+    *,
+    dataset: NamedNode | None = None,
+    version: str | None = None,
+    download: str | None = None,
 ) -> list[Triple]:
     """VoID/DCAT triples for a build.
 
@@ -47,8 +51,12 @@ def describe(
     :param dumps: file name -> (media type, content) for each distribution.
     :param seen: the census of ``triples`` (:func:`coldwar_lod.jsonld.jsonld_and_census` takes
         it while it writes the JSON-LD).
+    :param dataset: the dataset described (default ``BASE/id/dataset/coldwar-lod``; a
+        release describes ``BASE/releases/VERSION``).
+    :param version: its version (default the package's).
+    :param download: where the dumps are, the folder's IRI (default ``BASE/dist/``).
     """
-    ds = space.instance("dataset", "coldwar-lod")
+    ds = dataset or space.instance("dataset", "coldwar-lod")
     out: list[Triple] = []
 
     def add(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
@@ -60,7 +68,7 @@ def describe(
     def en(text: str) -> Literal:
         return Literal(text, language="en")
 
-    ver = package_version()
+    ver = version or package_version()
     out.append(Triple(ds, RDF_TYPE, VOID.Dataset))
     out.append(Triple(ds, RDF_TYPE, DCAT.Dataset))
     add(ds, DCTERMS.title, en("coldwar-lod: the 1968 Czechoslovak crisis as Linked Open Data"))
@@ -100,7 +108,7 @@ def describe(
     add(linkset, VOID.objectsTarget, NamedNode("http://www.wikidata.org/"))
     add(linkset, VOID.triples, num(stats.links))
     for name, (media_type, content) in sorted(dumps.items()):
-        url = NamedNode(space.base + "dist/" + name)
+        url = NamedNode((download or space.base + "dist/") + name)
         dist = NamedNode(f"{ds.value}#dist-{name}")
         checksum = NamedNode(f"{ds.value}#dist-{name}-sha256")
         add(ds, VOID.dataDump, url)

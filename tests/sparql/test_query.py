@@ -4,7 +4,7 @@ Oxigraph server, and clear errors (with exit codes) when a query or an endpoint 
 Golden results live in tests/golden/queries/<name>.tsv (SPARQL 1.1 TSV, every term exact).
 After the data or a query changes, regenerate them and review the diff by hand:
 
-    COLDWAR_LOD_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_queries.py -k golden
+    COLDWAR_LOD_UPDATE_GOLDEN=1 .venv/bin/pytest tests/sparql/test_query.py -k golden
 """
 
 from __future__ import annotations
@@ -390,3 +390,15 @@ def test_load_query_reads_files_and_rejects_missing(tmp_path: Path) -> None:
     assert load_query(str(path)).summary == "Mine"
     code, _, err = cli("query", str(tmp_path / "missing.rq"))
     assert code == EXIT_INPUT and "no such query file" in err
+
+
+def test_the_sources_golden_agrees_with_stats(built: Build) -> None:
+    """Each source's claims and passages in the shipped query are the figures ``stats`` gives
+    (works cited in a source point at passages too, and are not claims)."""
+    golden = QueryResult.from_tsv((GOLDEN / "sources.tsv").read_bytes())
+    stats = coldwar_lod.count(built.records)
+    by_source = {str(row[0].value).rsplit("/", 1)[1]: (int(row[2].value), int(row[3].value))
+                 for row in golden.rows if row[0] is not None and row[2] is not None
+                 and row[3] is not None}
+    assert {s: claims for s, (claims, _) in by_source.items()} == stats.claims_by_source
+    assert sum(passages for _, passages in by_source.values()) == stats.locators

@@ -23,7 +23,7 @@ _SERVICE = {  # where a suggest (or other) sub-service is
 }
 
 MANIFEST: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$schema": "http://json-schema.org/draft-07/schema#",
     "title": "service manifest",
     "type": "object",
     "required": ["versions", "name", "identifierSpace", "schemaSpace"],
@@ -59,7 +59,7 @@ CANDIDATE = {
 }
 
 BATCH_RESPONSE: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$schema": "http://json-schema.org/draft-07/schema#",
     "title": "reconciliation answers, by query key",
     "type": "object",
     "additionalProperties": {
@@ -70,7 +70,7 @@ BATCH_RESPONSE: dict[str, Any] = {
 }
 
 SUGGEST_RESPONSE: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$schema": "http://json-schema.org/draft-07/schema#",
     "title": "suggest answer (entity, type or property)",
     "type": "object",
     "required": ["result"],

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..errors import EndpointError, QueryError
+from ..errors import EndpointError, InputError, QueryError
 from ..namespaces import IriSpace
+from ..rdfio import refuse_dtd
 from .catalogue import NamedQuery
 from .http import (
     TIMEOUT_WORDS,
@@ -166,9 +167,9 @@ def run_query(query: str | NamedQuery, source: Build | None = None, *,
 
 #: What a query asks the service to answer in, by query form.
 _ACCEPT = {
-    "graph": "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5",
-    "select": "application/sparql-results+json, application/sparql-results+xml;q=0.5",
-    "ask": "application/sparql-results+json, application/sparql-results+xml;q=0.5",
+    "graph": "application/n-triples, text/turtle;q=0.9",
+    "select": "application/sparql-results+json",
+    "ask": "application/sparql-results+json",
 }
 
 
@@ -201,6 +202,11 @@ def _run_remote(text: str, kind: str, endpoint: Endpoint,
 
 def _parse_answer(kind: str, content_type: str, body: bytes, where: str) -> QueryResult:
     media = content_type.split(";")[0].strip()
+    if "xml" in media:  # not asked for; a DTD in it could exhaust memory (rdfio.refuse_dtd)
+        try:
+            refuse_dtd(body, where)
+        except InputError as exc:
+            raise EndpointError(f"{where} answered: {exc.message}") from None
     try:
         if kind == "graph":
             rdf_format = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.TURTLE

@@ -30,9 +30,9 @@ class QueryResult:
     >>> import coldwar_lod
     >>> result = coldwar_lod.run_query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     >>> result.kind, result.variables, result.rows[0][0].value
-    ('select', ['n'], '11701')
+    ('select', ['n'], '13211')
     >>> result.serialize("csv")
-    'n\\r\\n11701\\r\\n'
+    'n\\r\\n13211\\r\\n'
     """
 
     kind: str
@@ -45,18 +45,20 @@ class QueryResult:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def serialize(self, fmt: str = "table", prefixes: Mapping[str, str] | None = None) -> str:
+    def serialize(self, fmt: str = "table", prefixes: Mapping[str, str] | None = None,
+                  *, spreadsheet_safe: bool = True) -> str:
         """The result as ``table`` (compact, for reading), ``csv``, ``tsv`` or ``json``.
 
         ``csv``, ``tsv`` and ``json`` are the W3C SPARQL 1.1 result formats; ``tsv`` keeps
-        every term exactly (it is the format of the golden results).
+        every term exactly (it is the format of the golden results). ``spreadsheet_safe``:
+        see :meth:`to_csv`.
 
         :raises InputError: for an unknown format.
         """
         if fmt == "table":
             return self.to_table(prefixes)
         if fmt == "csv":
-            return self.to_csv()
+            return self.to_csv(spreadsheet_safe=spreadsheet_safe)
         if fmt == "tsv":
             return self.to_tsv()
         if fmt == "json":
@@ -72,8 +74,19 @@ class QueryResult:
             out.append("\t".join("" if t is None else str(t).replace("\t", "\\t") for t in row))
         return "\n".join(out) + "\n"
 
-    def to_csv(self) -> str:
-        """SPARQL 1.1 CSV: plain values (IRIs and lexical forms), CRLF line ends."""
+    def to_csv(self, *, spreadsheet_safe: bool = True) -> str:
+        """SPARQL 1.1 CSV: plain values (IRIs and lexical forms), CRLF line ends.
+
+        ``spreadsheet_safe`` (the default): a value that a spreadsheet would run as a formula
+        (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and not a
+        number) gets a leading ``'``, as OWASP advises against CSV injection.
+
+        >>> r = QueryResult("select", ["v"], [(ox.Literal("=HYPERLINK(1)"),), (ox.Literal("-3"),)])
+        >>> r.to_csv().splitlines()
+        ['v', "'=HYPERLINK(1)", '-3']
+        >>> r.to_csv(spreadsheet_safe=False).splitlines()[1]
+        '=HYPERLINK(1)'
+        """
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         if self.kind == "ask":
@@ -81,7 +94,8 @@ class QueryResult:
             return buffer.getvalue()
         writer.writerow(self.variables)
         for row in self.rows:
-            writer.writerow([_plain(t) for t in row])
+            cells = [_plain(t) for t in row]
+            writer.writerow([_defused(c) for c in cells] if spreadsheet_safe else cells)
         return buffer.getvalue()
 
     def to_json(self) -> str:
@@ -147,6 +161,20 @@ def _plain(term: Term | None) -> str:
     if isinstance(term, ox.NamedNode | ox.Literal):
         return term.value
     return str(term)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defused(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula (numbers are left as they are)."""
+    if not cell.startswith(_FORMULA_STARTS):
+        return cell
+    try:
+        float(cell)
+    except ValueError:
+        return "'" + cell
+    return cell
 
 
 def _json_term(term: Term) -> dict[str, str]:

@@ -35,8 +35,10 @@ class ValidationResult:
 
     >>> import coldwar_lod
     >>> result = coldwar_lod.validate(coldwar_lod.build()).warnings[0]
-    >>> result.severity, result.source_shape.rsplit("#", 1)[1], result.where, result.focus_label
-    ('Warning', 'EventHasTimeSpan', 'data/events.csv:13', 'Détente')
+    >>> result.severity, result.source_shape.rsplit("#", 1)[1], result.where
+    ('Warning', 'EventHasTimeSpan', 'data/events.csv:5')
+    >>> result.focus_label
+    "Ceaușescu's speech in Bucharest condemning the invasion"
     """
 
     severity: str
@@ -128,8 +130,9 @@ def _report(raw: list[RawResult], labels: Mapping[str, str], validator: str,
             component=r.component, message=r.message or "(no message)", value=r.value,
             focus_label=labels.get(r.focus) or labels.get(parent, ""),
             where=lineage.get(r.focus) or lineage.get(parent, "")))
-    results.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.where, r.focus, r.path,
-                                r.source_shape, r.component, r.value, r.message))
+    results.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), _record_order(r.where),
+                                r.focus, r.path, r.source_shape, r.component, r.value,
+                                r.message))
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms, results, validator)
 
@@ -139,6 +142,16 @@ def keep_first(labels: dict[str, str], node: str, label: str) -> None:
     """Of several English labels (a violation in itself), show the first in code-point order."""
     if node not in labels or label < labels[node]:
         labels[node] = label
+
+
+def _record_order(where: str) -> tuple[str, int]:
+    """``file:line`` in reading order (``events.csv:5`` before ``events.csv:47``).
+
+    >>> sorted(["data/events.csv:47", "data/events.csv:5", ""], key=_record_order)
+    ['', 'data/events.csv:5', 'data/events.csv:47']
+    """
+    file, _, line = where.rpartition(":")
+    return (file, int(line)) if line.isdigit() else (where, 0)
 
 
 def english_labels(triples: Iterable[ox.Triple]) -> dict[str, str]:

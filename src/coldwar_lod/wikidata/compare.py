@@ -306,7 +306,7 @@ def compare_with_wikidata(build: Build, wikidata: Wikidata | None = None, *,
     >>> report = compare_with_wikidata(coldwar_lod.build(), local)
     >>> [(c.status, c.ours, c.theirs, c.precision) for c in report.comparisons
     ...  if c.subject_qid == "Q1773668" and c.is_date]
-    [('agree', '1968-08-20T21:40/1968-08-21', '1968-08', 'month')]
+    [('agree', '1968-08-20/1968-08-21', '1968-08', 'month')]
     """
     started = time.perf_counter()
     asker = Asker(wikidata)

@@ -1,5 +1,5 @@
-"""The ``coldwar-lod wikidata`` commands (check, compare, suggest, accept, export) and
-``coldwar-lod reconcile``: parse, call the public API, print."""
+"""Commands on Wikidata: check the links, compare the facts, suggest and accept new links,
+export what Wikidata lacks; and ``reconcile``, the reconciliation service for OpenRefine."""
 
 from __future__ import annotations
 
@@ -12,16 +12,20 @@ import click
 
 import coldwar_lod as api
 
-from . import errors
-from .cli_base import Context, F, handle_errors
-from .cli_base import build_for as _build
-from .cli_base import endpoint_options as _endpoint_options
+from .. import errors
+from .app import (
+    _SPREADSHEET_SAFE,
+    Context,
+    F,
+    SharedOptionsGroup,
+    _build,
+    _endpoint_options,
+    handle_errors,
+    main,
+)
 
-# --------------------------------------------------------------------------------------------
-# Wikidata: check the links, compare the facts
 
-
-@click.group("wikidata")
+@main.group("wikidata", cls=SharedOptionsGroup)
 def wikidata_group() -> None:
     """Check our links to Wikidata, compare our facts, suggest and accept new links, and give
     back what Wikidata lacks.
@@ -48,10 +52,13 @@ def _service_options(func: F) -> F:
 
 def _wikidata_options(func: F) -> F:
     """Where Wikidata is, how to show the report, and how patient to be."""
-    func = click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json",
-                        "tsv"]), default="table", show_default=True, help="Report format (csv, "
-                        "json, tsv: the W3C SPARQL result formats, as `coldwar-lod query` "
-                        "writes them).")(func)
+    for option in reversed([
+        click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "tsv"]),
+                     default="table", show_default=True, help="Report format (csv, json, tsv: "
+                     "the W3C SPARQL result formats, as `coldwar-lod query` writes them)."),
+        _SPREADSHEET_SAFE,
+    ]):
+        func = option(func)
     return _service_options(func)
 
 
@@ -124,7 +131,7 @@ def wikidata_suggest_cmd(ctx: Context, endpoint: str, fmt: str, batch_size: int,
     report = api.suggest_links(_build(ctx), service, limit=limit, search=search,
                                batch_size=batch_size)
     report.write_review(output)
-    click.echo(report.result().serialize(fmt), nl=False)
+    click.echo(report.result().serialize(fmt, spreadsheet_safe=ctx.spreadsheet_safe), nl=False)
     click.echo(f"{report.summary()}\nreview file: {output}", err=True)
 
 
@@ -185,7 +192,7 @@ def _wikidata_report(ctx: Context, run: Callable[..., Any], endpoint: str, fmt: 
     report = run(result, service, batch_size=batch_size)
     prefixes = result.space.prefixes()
     table = report.result(prefixes if fmt == "table" else None)
-    click.echo(table.serialize(fmt, prefixes), nl=False)
+    click.echo(table.serialize(fmt, prefixes, spreadsheet_safe=ctx.spreadsheet_safe), nl=False)
     click.echo(report.summary(), err=True)
     return report, prefixes
 
@@ -194,7 +201,7 @@ def _wikidata_report(ctx: Context, run: Callable[..., Any], endpoint: str, fmt: 
 # Reconciliation (OpenRefine)
 
 
-@click.command("reconcile")
+@main.command("reconcile")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
 @click.pass_obj
