@@ -166,3 +166,20 @@ def test_wikidata_search_only_where_the_endpoint_offers_it() -> None:
     with pytest.raises(InputError, match="no search service"):
         search_mode("mwapi", Asker(ox.Store()))
     prepareQuery(_BY_SEARCH % (ox.Literal('Alexander "Sasha" Dubček'), "sk", 5))
+
+
+def test_the_review_file_defuses_formulas_from_wikidata() -> None:
+    """Anyone can edit Wikidata: a description that a spreadsheet would run is defused."""
+    import pyoxigraph as ox
+
+    local = ox.Store()
+    local.load(b'''@prefix wd: <http://www.wikidata.org/entity/> .
+@prefix wdt: <http://www.wikidata.org/prop/direct/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <http://schema.org/> .
+wd:Q999999903 rdfs:label "Silesia"@en ; wdt:P31 wd:Q82794 ;
+    schema:description "=HYPERLINK(\\"http://example.org\\")"@en .''', ox.RdfFormat.TURTLE)
+    report = coldwar_lod.suggest_links(coldwar_lod.build(), local)
+    rows = list(csv.DictReader(io.StringIO(report.review_tsv().decode()), delimiter="\t"))
+    row = next(r for r in rows if r["qid"] == "Q999999903")
+    assert row["description"] == "'=HYPERLINK(\"http://example.org\")"

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from ..errors import InputError
 from ..files import write_files
 from ..namespaces import WD
-from ..sparql.results import QueryResult, Term
+from ..sparql.results import QueryResult, Term, _defused
 from .candidates import (
     Details,
     Verdict,
@@ -97,12 +97,13 @@ class SuggestReport:
 
     def review_tsv(self) -> bytes:
         """The review file: TSV, one row per candidate (and one, without a QID, for each
-        entity that has none), best first within each entity."""
+        entity that has none), best first within each entity. Anyone can edit Wikidata: a
+        cell that a spreadsheet would run as a formula gets a leading ``'``."""
         out = io.StringIO()
         writer = csv.writer(out, delimiter="\t", lineterminator="\n")
         writer.writerow(REVIEW_COLUMNS)
         for row in self._rows():
-            writer.writerow(row)
+            writer.writerow([_defused(cell) for cell in row])
         return out.getvalue().encode("utf-8")
 
     def write_review(self, path: Path | str) -> Path:
