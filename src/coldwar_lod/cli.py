@@ -485,5 +485,56 @@ def _wikidata_report(ctx: Context, run: Callable[..., Any], endpoint: str, fmt: 
     return report, prefixes
 
 
+# --- site and serve (issue 13): thin commands over coldwar_lod.site -------------------------
+
+
+@main.command("site")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("site"), show_default=True, help="Output folder.")
+@click.pass_obj
+@handle_errors
+def site_cmd(ctx: Context, out: Path) -> None:
+    """Build the dataset and write the static site that publishes it to OUT.
+
+    Every IRI gets a page and four RDF documents; the Apache configuration and the w3id.org
+    .htaccess are written to OUT/_deploy. OUT is replaced all at once, and only if the data
+    conforms. Exit 0 written, 1 the data does not conform, 2 bad records or OUT unwritable.
+    """
+    from .site import build_site
+
+    report = build_site(out, ctx.data, ctx.base, ctx.validator)
+    for line in report.lines():
+        click.echo(line, err=not report.conforms)
+    if not report.conforms:
+        sys.exit(errors.EXIT_VIOLATIONS)
+
+
+@main.command("serve")
+@click.argument("directory", default="site",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("-v", "--verbose", is_flag=True, help="Log every request.")
+@handle_errors
+def serve_cmd(directory: Path, port: int, verbose: bool) -> None:
+    """Serve the site in DIRECTORY on 127.0.0.1 with content negotiation (Ctrl-C stops).
+
+    Exit 2 if DIRECTORY is not a site or the port is in use.
+    """
+    from .site import make_server
+
+    server = make_server(directory, port, verbose=verbose)
+    bound = server.server_address[1]
+    click.echo(f"serving {directory} at http://127.0.0.1:{bound}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.server_close()
+
+# --- end of site and serve ------------------------------------------------------------------
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,226 @@
+"""``coldwar-lod site``: build the dataset and write the site that publishes it.
+
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "site"
+>>> report = build_site(out)
+>>> report.conforms, (out / "id/event/prague-spring.ttl").is_file()
+(True, True)
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+
+import coldwar_lod
+
+from ..namespaces import IriSpace
+from ..records import Records
+from . import apache, overview, vocabulary
+from .documents import Slices, describe, relabel_blank_nodes
+from .jsonld import Context, coercions
+from .pages import Pages
+from .routes import RDF_SUFFIXES
+from .tree import write_tree
+from .views import Views
+
+_RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
+                ".rdf": ox.RdfFormat.RDF_XML}
+
+
+@dataclass(slots=True)
+class SiteReport:
+    """What ``site`` did: the validation's verdict, and the files it wrote (if it conformed)."""
+
+    out: Path
+    conforms: bool
+    validation: object
+    triples: int = 0
+    documents: int = 0
+    pages: int = 0
+    files: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """What the command prints."""
+        if not self.conforms:
+            text = self.validation.text(self.prefixes)  # type: ignore[attr-defined]
+            return [text, f"\nthe data does not conform; {self.out}/ was left as it was."]
+        return [f"built {self.triples:,} triples; validation: conforms",
+                f"wrote {self.out}/: {self.files:,} files ({self.bytes:,} bytes): "
+                f"{self.documents:,} documents in 4 RDF formats, {self.pages:,} HTML pages",
+                f"done in {self.seconds:.2f} s (build {self.timings.get('build', 0):.2f} s, "
+                f"site {self.timings.get('site', 0):.2f} s)"]
+
+
+class Renderer:
+    """Turns one build into the files of its site."""
+
+    def __init__(self, build: coldwar_lod.Build, files: dict[str, bytes]) -> None:
+        self.build = build
+        self.space: IriSpace = build.space
+        self.dataset = self.space.base + "id/dataset/coldwar-lod"
+        self.files = files
+        self.slices = Slices.index(build.triples, self.space.base)
+        self.context = Context(self.space, coercions(build.triples))
+        records: Records = build.records
+        self.pages = Pages(Views(records, self.space), self.space)
+        self.html_pages: list[str] = []
+
+    def documents(self, path: str, triples: Sequence[ox.Triple]) -> Iterator[tuple[str, bytes]]:
+        """The four RDF documents of a thing (``path`` without suffix): the triples, then
+        each document's description of itself."""
+        url = self.space.base + path
+        topic = url if not path.startswith(".well-known") else self.dataset
+        prefixes = self.space.prefixes()
+        for suffix, media_type in RDF_SUFFIXES.items():
+            triples_out = [*triples, *describe(url + suffix, topic, media_type, self.dataset)]
+            if suffix == ".jsonld":
+                yield path + suffix, self.context.serialize(triples_out)
+            elif suffix == ".nt":
+                yield path + suffix, _serialize(triples_out, _RDF_FORMATS[suffix], None)
+            else:
+                yield path + suffix, _serialize(triples_out, _RDF_FORMATS[suffix], prefixes)
+
+    def page(self, item: tuple[str, bytes]) -> tuple[str, bytes]:
+        self.html_pages.append(item[0])
+        return item
+
+    def files_of_site(self) -> Iterator[tuple[str, bytes]]:
+        """Every file of the site, in a fixed order."""
+        base = self.space.base
+        records = self.build.records
+        pages = self.pages
+        for doc in self.slices.documents():
+            yield from self.documents(doc[len(base):], self.slices.slice(doc))
+        for row in records.entities.values():
+            yield self.page(pages.entity(row))
+        for row in records.claims.values():
+            yield self.page(pages.claim(row))
+        for slug in records.disagreements:
+            yield self.page(pages.disagreement(slug))
+        for item in pages.kind_indexes():
+            yield self.page(item)
+        yield from self.vocabulary_files()
+        yield from self.dataset_files()
+        yield self.page(overview.timeline(pages))
+        results = [(q, coldwar_lod.run_query(q, store=self.store))
+                   for q in coldwar_lod.shipped_queries().values()]
+        for item in overview.queries(pages, results):
+            yield self.page(item) if item[0].endswith(".html") else item
+        yield "context.jsonld", (json.dumps(self.context.document(), indent=1,
+                                            ensure_ascii=False) + "\n").encode()
+        yield "style.css", _static("style.css")
+        yield self.page(overview.simple_page(
+            pages, "404.html", "Not found",
+            "<h1>Not found</h1><p>Nothing is published at this address. Start from the "
+            '<a href="/">home page</a> or the <a href="/id/event/index.html">events</a>.</p>'))
+        yield from apache.deploy_files(self.space)
+        yield "sitemap.xml", overview.sitemap(base, [p for p in self.html_pages
+                                                    if p != "404.html"])
+
+    @property
+    def store(self) -> ox.Store:
+        store = getattr(self, "_store", None)
+        if store is None:
+            store = self._store = self.build.store()
+        return store
+
+    def vocabulary_files(self) -> Iterator[tuple[str, bytes]]:
+        ontology = relabel_blank_nodes(_parse(self.files["ontology.ttl"]))
+        shapes = relabel_blank_nodes(_parse(self.files["shapes.ttl"]))
+        yield from self.documents("ontology", ontology)
+        yield from self.documents("shapes", shapes)
+        shape_views = vocabulary.shapes(shapes, self.space)
+        yield self.page(vocabulary.ontology_page(self.pages, ontology, shape_views))
+        yield self.page(vocabulary.shapes_page(self.pages, shape_views))
+
+    def dataset_files(self) -> Iterator[tuple[str, bytes]]:
+        void = _parse(self.files["void.ttl"])
+        yield from self.documents("id/dataset/coldwar-lod", void)
+        for name, content in sorted(self.files.items()):
+            yield "dist/" + name, content
+        yield "dist/coldwar-lod.rdf", self.build.serialize("rdfxml")
+        downloads = [(name, len(content), _media(name)) for name, content in
+                     sorted(self.files.items())]
+        figures = {"triples": len(self.build.triples), "sources": sum(
+            1 for r in self.build.records.entities.values() if r.kind == "sources"),
+            "links": sum(1 for r in self.build.records.entities.values() if r.get("qid"))}
+        yield self.page(overview.home(self.pages, figures, downloads, coldwar_lod.__version__))
+        yield self.page(overview.simple_page(
+            self.pages, "id/dataset/coldwar-lod.html", "The dataset",
+            "<h1>The dataset</h1><p>The description of the dataset (VoID and DCAT: licence, "
+            "version, statistics, the dumps with their sizes and checksums, the shapes it "
+            "conforms to) is in the documents linked below; it also answers at "
+            "<code>/.well-known/void</code>. The <a href=\"../../index.html\">home page</a> "
+            "lists the downloads.</p>", iri=self.dataset, document="id/dataset/coldwar-lod"))
+        yield self.page(overview.simple_page(
+            self.pages, "graph/data.html", "The data graph",
+            "<h1>The data graph</h1><p>The named graph that holds the dataset in quad "
+            "formats and in SPARQL stores. Its content is the dump: "
+            '<a href="../dist/coldwar-lod.ttl">Turtle</a>, '
+            '<a href="../dist/coldwar-lod.jsonld">JSON-LD</a>, '
+            '<a href="../dist/coldwar-lod.nt">N-Triples</a>, '
+            '<a href="../dist/coldwar-lod.rdf">RDF/XML</a>, '
+            '<a href="../dist/coldwar-lod.trig">TriG</a>.</p>', iri=self.space.base +
+            "graph/data"))
+
+
+def _media(name: str) -> str:
+    from .routes import MEDIA_TYPES
+    suffix = name[name.rfind("."):]
+    return MEDIA_TYPES.get(suffix, "application/octet-stream").split(";")[0]
+
+
+def _parse(data: bytes) -> list[ox.Triple]:
+    return [ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(data, ox.RdfFormat.TURTLE)]
+
+
+def _serialize(triples: Sequence[ox.Triple], fmt: ox.RdfFormat,
+               prefixes: dict[str, str] | None) -> bytes:
+    out = (ox.serialize(triples, format=fmt) if prefixes is None
+           else ox.serialize(triples, format=fmt, prefixes=prefixes))
+    assert out is not None
+    return out
+
+
+def _static(name: str) -> bytes:
+    return resources.files("coldwar_lod.site").joinpath("static", name).read_bytes()
+
+
+def build_site(out: Path | str = "site", data: Path | str | None = None,
+               base: str | None = None, validator: str = "oxigraph") -> SiteReport:
+    """Build and validate the dataset, and write its site to ``out`` (all or nothing).
+
+    Nothing is written when the data does not conform (``report.conforms`` is False).
+
+    :raises coldwar_lod.errors.InputErrors: on any bad record.
+    :raises coldwar_lod.errors.InputError: if ``out`` cannot be written.
+    """
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    result, validation, files = coldwar_lod.build_and_render(data, base, validator)
+    timings["build"] = time.perf_counter() - started
+    report = SiteReport(Path(out), bool(getattr(validation, "conforms", False)), validation,
+                        triples=len(result.triples), prefixes=result.space.prefixes())
+    if not report.conforms:
+        report.seconds = time.perf_counter() - started
+        return report
+    renderer = Renderer(result, files)
+    report.files, report.bytes = write_tree(Path(out), renderer.files_of_site())
+    report.documents = len(renderer.slices.own)
+    report.pages = len(renderer.html_pages)
+    report.seconds = time.perf_counter() - started
+    timings["site"] = report.seconds - timings["build"]
+    report.timings = timings
+    return report

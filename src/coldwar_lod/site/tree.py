@@ -1,0 +1,89 @@
+"""Writing the site as a whole: a new tree is written beside the old one, then swapped in.
+
+A site has thousands of files (hundreds of thousands for the 1M-triple benchmark set), so
+they are not staged one by one beside their targets as :class:`coldwar_lod.export.StagedFiles`
+does (with one ``fsync`` per file; benchmarks/README.md, *Site*, has the figures): the whole
+tree is written into a fresh folder next to the target, synced once, and renamed into place.
+A run that fails before the swap removes its folder and leaves the previous site as it was.
+Only a folder that a previous run wrote (it holds :data:`MARKER`), or an empty one, is ever
+replaced, so ``-o`` pointed at the wrong folder cannot delete anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import InputError
+
+#: The file that marks a folder as a site written by ``coldwar-lod site``.
+MARKER = ".coldwar-lod-site"
+
+
+def _check_target(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError(f"cannot write the site to {out}: it is a file, not a folder")
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        raise InputError(f"{out} is not empty and was not written by `coldwar-lod site` "
+                         f"(it holds no {MARKER}); choose another folder or empty it")
+
+
+def write_tree(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]:
+    """Write ``files`` (path relative to the site, content) as the folder ``out``, replacing
+    what a previous run wrote there all at once.
+
+    :returns: the number of files and of bytes written.
+    :raises InputError: if ``out`` cannot be written, or is a folder this did not write.
+    """
+    out = out.absolute()
+    _check_target(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    except OSError as exc:
+        raise InputError(f"cannot write the site to {out}: {exc.strerror}") from None
+    count = size = 0
+    made: set[str] = set()
+    try:
+        for name, content in files:
+            path = staging / name
+            folder = name.rpartition("/")[0]
+            if folder not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(folder)
+            path.write_bytes(content)
+            count += 1
+            size += len(content)
+        (staging / MARKER).write_text("written by coldwar-lod site; replaced by the next run\n")
+        staging.chmod(0o755)
+        os.sync()
+        _swap(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise InputError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count, size
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put ``staging`` in the place of ``out`` (two renames; the old tree is removed after)."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old.rmdir()
+        out.rename(old)
+    try:
+        staging.rename(out)
+    except OSError:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(old)
