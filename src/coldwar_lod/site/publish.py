@@ -164,14 +164,14 @@ class Renderer:
             "<code>/.well-known/void</code>. The <a href=\"../../index.html\">home page</a> "
             "lists the downloads.</p>", iri=self.dataset, document="id/dataset/coldwar-lod"))
         yield self.page(overview.simple_page(
-            self.pages, "graph/data.html", "The data graph",
+            self.pages, "dist/coldwar-lod.html", "The data graph",
             "<h1>The data graph</h1><p>The named graph that holds the dataset in quad "
-            "formats and in SPARQL stores. Its content is the dump: "
-            '<a href="../dist/coldwar-lod.ttl">Turtle</a>, '
-            '<a href="../dist/coldwar-lod.jsonld">JSON-LD</a>, '
-            '<a href="../dist/coldwar-lod.nt">N-Triples</a>, '
-            '<a href="../dist/coldwar-lod.rdf">RDF/XML</a>, '
-            '<a href="../dist/coldwar-lod.trig">TriG</a>.</p>', iri=self.space.base +
+            "formats and in SPARQL stores. Its documents are the dumps: "
+            '<a href="coldwar-lod.ttl">Turtle</a>, '
+            '<a href="coldwar-lod.jsonld">JSON-LD</a>, '
+            '<a href="coldwar-lod.nt">N-Triples</a>, '
+            '<a href="coldwar-lod.rdf">RDF/XML</a>, '
+            '<a href="coldwar-lod.trig">TriG</a>.</p>', iri=self.space.base +
             "graph/data"))
 
 

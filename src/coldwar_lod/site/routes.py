@@ -82,13 +82,11 @@ class Route:
     :param regex: the paths, as a regular expression over the path without its leading ``/``
         (Python and PCRE read it alike).
     :param documents: the path of the documents without suffix; ``{path}`` is the thing's.
-    :param overrides: per media type, a document elsewhere (the dumps of ``graph/data``).
     """
 
     pattern: str
     regex: str
     documents: str = "{path}"
-    overrides: tuple[tuple[str, str], ...] = ()
 
     def document(self, path: str) -> str:
         """The documents' path, without suffix."""
@@ -96,26 +94,18 @@ class Route:
 
     def target(self, path: str, media_type: str) -> str:
         """The document of one variant (a path relative to the site's root)."""
-        for media, where in self.overrides:
-            if media == media_type:
-                return where
         suffix = next(v.suffix for v in VARIANTS if v.media_type == media_type)
         return self.document(path) + suffix
 
 
-#: Every thing path of the site. The dataset description (VoID) also answers at the
+#: Every thing path of the site, the first match winning. The dataset description (VoID) also answers at the
 #: well-known path of the VoID specification (section 7.2).
 ROUTES: tuple[Route, ...] = (
     Route("id/<kind>/<slug>", rf"id/(?:{_KINDS})/[a-z0-9]+(?:-[a-z0-9]+)*"),
     Route("ontology", r"ontology"),
     Route("shapes", r"shapes"),
-    Route("graph/data", r"graph/data", overrides=(
-        ("text/turtle", "dist/coldwar-lod.ttl"),
-        ("application/ld+json", "dist/coldwar-lod.jsonld"),
-        ("application/json", "dist/coldwar-lod.jsonld"),
-        ("application/n-triples", "dist/coldwar-lod.nt"),
-        ("application/rdf+xml", "dist/coldwar-lod.rdf"),
-    )),
+    # the named graph's documents are the dumps themselves
+    Route("graph/data", r"graph/data", documents="dist/coldwar-lod"),
     Route(".well-known/void", r"\.well-known/void", documents="id/dataset/coldwar-lod"),
 )
 
