@@ -491,9 +491,11 @@ def _wikidata_report(ctx: Context, run: Callable[..., Any], endpoint: str, fmt: 
 @main.command("site")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("site"), show_default=True, help="Output folder.")
+@click.option("--redirect-to", metavar="URL",
+              help="Where the site is hosted, for the w3id.org .htaccess in OUT/_deploy.")
 @click.pass_obj
 @handle_errors
-def site_cmd(ctx: Context, out: Path) -> None:
+def site_cmd(ctx: Context, out: Path, redirect_to: str | None) -> None:
     """Build the dataset and write the static site that publishes it to OUT.
 
     Every IRI gets a page and four RDF documents; the Apache configuration and the w3id.org
@@ -502,7 +504,7 @@ def site_cmd(ctx: Context, out: Path) -> None:
     """
     from .site import build_site
 
-    report = build_site(out, ctx.data, ctx.base, ctx.validator)
+    report = build_site(out, ctx.data, ctx.base, ctx.validator, redirect_to)
     for line in report.lines():
         click.echo(line, err=not report.conforms)
     if not report.conforms:

@@ -65,8 +65,10 @@ class SiteReport:
 class Renderer:
     """Turns one build into the files of its site."""
 
-    def __init__(self, build: coldwar_lod.Build, files: dict[str, bytes]) -> None:
+    def __init__(self, build: coldwar_lod.Build, files: dict[str, bytes],
+                 redirect_to: str | None = None) -> None:
         self.build = build
+        self.redirect_to = redirect_to
         self.space: IriSpace = build.space
         self.dataset = self.space.base + "id/dataset/coldwar-lod"
         self.files = files
@@ -124,7 +126,7 @@ class Renderer:
             pages, "404.html", "Not found",
             "<h1>Not found</h1><p>Nothing is published at this address. Start from the "
             '<a href="/">home page</a> or the <a href="/id/event/index.html">events</a>.</p>'))
-        yield from apache.deploy_files(self.space)
+        yield from apache.deploy_files(self.space, self.redirect_to)
         yield "sitemap.xml", overview.sitemap(base, [p for p in self.html_pages
                                                     if p != "404.html"])
 
@@ -199,10 +201,12 @@ def _static(name: str) -> bytes:
 
 
 def build_site(out: Path | str = "site", data: Path | str | None = None,
-               base: str | None = None, validator: str = "oxigraph") -> SiteReport:
+               base: str | None = None, validator: str = "oxigraph",
+               redirect_to: str | None = None) -> SiteReport:
     """Build and validate the dataset, and write its site to ``out`` (all or nothing).
 
     Nothing is written when the data does not conform (``report.conforms`` is False).
+    ``redirect_to`` is the URL the site will be hosted at, for the w3id.org ``.htaccess``.
 
     :raises coldwar_lod.errors.InputErrors: on any bad record.
     :raises coldwar_lod.errors.InputError: if ``out`` cannot be written.
@@ -216,7 +220,7 @@ def build_site(out: Path | str = "site", data: Path | str | None = None,
     if not report.conforms:
         report.seconds = time.perf_counter() - started
         return report
-    renderer = Renderer(result, files)
+    renderer = Renderer(result, files, redirect_to)
     report.files, report.bytes = write_tree(Path(out), renderer.files_of_site())
     report.documents = len(renderer.slices.own)
     report.pages = len(renderer.html_pages)
