@@ -98,7 +98,7 @@ def test_matrix(server: tuple[str, str, str], thing: str, accept: str | None,
 @pytest.mark.site
 @pytest.mark.parametrize("thing", list(THINGS))
 def test_head(server: tuple[str, str, str], thing: str) -> None:
-    name, base, _ = server
+    _, base, _ = server
     get = request(base + thing, accept="text/turtle")
     head = request(base + thing, method="HEAD", accept="text/turtle")
     assert head[0] == get[0] == 303

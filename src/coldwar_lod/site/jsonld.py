@@ -45,21 +45,23 @@ def coercions(triples: Iterable[ox.Triple]) -> dict[str, str | None]:
         p = t.predicate.value
         if p == _TYPE:
             continue
-        o = t.object
-        kind: str | None
-        if not isinstance(o, ox.Literal):
-            kind = "@id"
-        elif o.language:
-            kind = LANGUAGE_MAP if o.language == o.language.lower() else None
-        elif o.datatype.value == _INTEGER:
-            kind = NATIVE_INTEGER if _canonical_integer(o.value) else None
-        else:
-            kind = o.datatype.value
+        kind = _kind(t.object)
         if p not in seen:
             seen[p] = kind
         elif seen[p] != kind:
             seen[p] = None
     return seen
+
+
+def _kind(o: object) -> str | None:
+    """How one value would be written under a coercing term (see :func:`coercions`)."""
+    if not isinstance(o, ox.Literal):
+        return "@id"
+    if o.language:
+        return LANGUAGE_MAP if o.language == o.language.lower() else None
+    if o.datatype.value == _INTEGER:
+        return NATIVE_INTEGER if _canonical_integer(o.value) else None
+    return o.datatype.value
 
 
 def _canonical_integer(text: str) -> bool:
@@ -142,7 +144,7 @@ class Context:
         if predicate == _TYPE and isinstance(o, ox.NamedNode):
             return "type", self.compact(o.value)
         term = self.terms.get(predicate)
-        if term is not None:
+        if term is not None and _kind(o) == term[1]:  # the value is as the term coerces
             name, kind = term
             if kind == "@id":
                 return name, self._ref(o)

@@ -27,7 +27,7 @@ from .documents import Slices, describe, relabel_blank_nodes
 from .jsonld import Context, coercions
 from .pages import Pages
 from .routes import RDF_SUFFIXES
-from .tree import write_tree
+from .tree import check_target, write_tree
 from .views import Views
 
 _RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
@@ -212,6 +212,7 @@ def build_site(out: Path | str = "site", data: Path | str | None = None,
     :raises coldwar_lod.errors.InputError: if ``out`` cannot be written.
     """
     started = time.perf_counter()
+    check_target(Path(out).absolute())  # before the build: fail fast
     timings: dict[str, float] = {}
     result, validation, files = coldwar_lod.build_and_render(data, base, validator)
     timings["build"] = time.perf_counter() - started

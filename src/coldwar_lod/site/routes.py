@@ -98,8 +98,8 @@ class Route:
         return self.document(path) + suffix
 
 
-#: Every thing path of the site, the first match winning. The dataset description (VoID) also answers at the
-#: well-known path of the VoID specification (section 7.2).
+#: Every thing path of the site, the first match winning. The dataset description (VoID)
+#: also answers at the well-known path of the VoID specification (section 7.2).
 ROUTES: tuple[Route, ...] = (
     Route("id/<kind>/<slug>", rf"id/(?:{_KINDS})/[a-z0-9]+(?:-[a-z0-9]+)*"),
     Route("ontology", r"ontology"),

@@ -24,7 +24,11 @@ from ..errors import InputError
 MARKER = ".coldwar-lod-site"
 
 
-def _check_target(out: Path) -> None:
+def check_target(out: Path) -> None:
+    """Fail early if ``out`` cannot become the site.
+
+    :raises InputError: if it is a file, or a non-empty folder this did not write.
+    """
     if out.exists() and not out.is_dir():
         raise InputError(f"cannot write the site to {out}: it is a file, not a folder")
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
@@ -40,7 +44,7 @@ def write_tree(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]
     :raises InputError: if ``out`` cannot be written, or is a folder this did not write.
     """
     out = out.absolute()
-    _check_target(out)
+    check_target(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
