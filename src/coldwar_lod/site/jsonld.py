@@ -77,9 +77,8 @@ class Context:
     def __init__(self, space: IriSpace, kinds: dict[str, str | None]) -> None:
         self.space = space
         self.prefixes = space.prefixes()
-        namespaces = sorted(((ns, name) for name, ns in self.prefixes.items()),
-                            key=lambda item: -len(item[0]))
-        self._namespaces = namespaces
+        self._namespaces = {ns: name for name, ns in self.prefixes.items()}
+        self._compacted: dict[str, str] = {}
         self.terms: dict[str, tuple[str, str | None]] = {}  # predicate -> (term, coercion)
         taken: set[str] = {"id", "type", *self.prefixes}
         for predicate in sorted(kinds):
@@ -91,11 +90,22 @@ class Context:
             self.terms[predicate] = (name, kind)
 
     def compact(self, iri: str) -> str:
-        """A compact IRI ``prefix:name``, or the IRI itself."""
-        for ns, name in self._namespaces:
-            if iri.startswith(ns) and len(iri) > len(ns) and iri[len(ns)] != "/":
-                return f"{name}:{iri[len(ns):]}"
-        return iri
+        """A compact IRI ``prefix:name`` (the longest namespace ending at a ``#`` or ``/``
+        wins), or the IRI itself."""
+        done = self._compacted.get(iri)
+        if done is not None:
+            return done
+        out = iri
+        cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+        while cut > 0:
+            name = self._namespaces.get(iri[:cut])
+            if name is not None and cut < len(iri) and iri[cut] != "/":
+                out = f"{name}:{iri[cut:]}"
+                break
+            cut = max(iri.rfind("#", 0, cut - 1), iri.rfind("/", 0, cut - 1)) + 1
+        if len(self._compacted) < 1_000_000:
+            self._compacted[iri] = out
+        return out
 
     def document(self) -> dict[str, object]:
         """The context as a JSON object (JSON-LD 1.0)."""

@@ -103,6 +103,8 @@ class Route:
 ROUTES: tuple[Route, ...] = (
     Route("id/<kind>/<slug>", rf"id/(?:{_KINDS})/[a-z0-9]+(?:-[a-z0-9]+)*"),
     Route("ontology", r"ontology"),
+    # the ontology's owl:versionIRI: the documents of the current version
+    Route("ontology/<version>", r"ontology/[0-9]+(?:\.[0-9]+)*", documents="ontology"),
     Route("shapes", r"shapes"),
     # the named graph's documents are the dumps themselves
     Route("graph/data", r"graph/data", documents="dist/coldwar-lod"),
