@@ -496,11 +496,10 @@ def _wikidata_report(ctx: Context, run: Callable[..., Any], endpoint: str, fmt: 
 @click.pass_obj
 @handle_errors
 def site_cmd(ctx: Context, out: Path, redirect_to: str | None) -> None:
-    """Build the dataset and write the static site that publishes it to OUT.
+    """Build the dataset and write the site that publishes it (a page and four RDF documents
+    per IRI; Apache and w3id.org configurations in OUT/_deploy) to OUT, all at once.
 
-    Every IRI gets a page and four RDF documents; the Apache configuration and the w3id.org
-    .htaccess are written to OUT/_deploy. OUT is replaced all at once, and only if the data
-    conforms. Exit 0 written, 1 the data does not conform, 2 bad records or OUT unwritable.
+    Exit 0 written, 1 the data does not conform, 2 bad records or OUT unwritable.
     """
     from .site import build_site
 
@@ -520,9 +519,7 @@ def site_cmd(ctx: Context, out: Path, redirect_to: str | None) -> None:
 @handle_errors
 def serve_cmd(directory: Path, port: int, verbose: bool) -> None:
     """Serve the site in DIRECTORY on 127.0.0.1 with content negotiation (Ctrl-C stops).
-
-    Exit 2 if DIRECTORY is not a site or the port is in use.
-    """
+    Exit 2 if DIRECTORY is not a site or the port is in use."""
     from .site import make_server
 
     server = make_server(directory, port, verbose=verbose)

@@ -174,9 +174,14 @@ class Context:
             return key, o.value
         return key, {"@value": o.value, "@type": self.compact(o.datatype.value)}
 
-    def serialize(self, triples: Sequence[ox.Triple]) -> bytes:
-        """A JSON-LD document of the triples, referring to the published context."""
-        doc = {"@context": context_url(self.space), "@graph": self.node_objects(triples)}
+    def serialize(self, triples: Sequence[ox.Triple], topic: str | None = None) -> bytes:
+        """A JSON-LD document of the triples, referring to the published context; the node
+        of ``topic`` (what the document is about) comes first, the rest in triple order."""
+        nodes = self.node_objects(triples)
+        if topic is not None:
+            first = self.compact(topic)
+            nodes.sort(key=lambda node: node["id"] != first)  # stable: the rest keep order
+        doc = {"@context": context_url(self.space), "@graph": nodes}
         return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
@@ -14,8 +13,7 @@ import pyoxigraph as ox
 from .. import model
 from ..dates import parse_edtf
 from .pages import KIND_TITLES, Pages
-from .routes import VARIANTS
-from .views import Link, entity_path, relative
+from .views import relative
 from .words import date_in_words
 
 _RANK_ORDER = {"preferred": 0, "normal": 1, "deprecated": 2}
@@ -181,10 +179,3 @@ def sitemap(base: str, pages: list[str]) -> bytes:
     buffer.write("</urlset>\n")
     return buffer.getvalue().encode()
 
-
-def variants_table() -> str:
-    return ", ".join(v.media_type for v in VARIANTS)
-
-
-__all__ = ["Link", "Mark", "csv", "dated_events", "entity_path", "home", "queries",
-           "simple_page", "sitemap", "timeline", "variants_table"]

@@ -9,9 +9,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
+import os
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,6 +24,7 @@ import pyoxigraph as ox
 
 import coldwar_lod
 
+from .. import model
 from ..namespaces import IriSpace
 from ..records import Records
 from . import apache, overview, vocabulary
@@ -27,8 +32,8 @@ from .documents import Slices, describe, relabel_blank_nodes
 from .jsonld import Context, coercions
 from .pages import Pages
 from .routes import RDF_SUFFIXES
-from .tree import check_target, write_tree
-from .views import Views
+from .tree import check_target, write_files, write_tree
+from .views import Views, entity_path
 
 _RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
                 ".rdf": ox.RdfFormat.RDF_XML}
@@ -87,7 +92,7 @@ class Renderer:
         for suffix, media_type in RDF_SUFFIXES.items():
             triples_out = [*triples, *describe(url + suffix, topic, media_type, self.dataset)]
             if suffix == ".jsonld":
-                yield path + suffix, self.context.serialize(triples_out)
+                yield path + suffix, self.context.serialize(triples_out, topic)
             elif suffix == ".nt":
                 yield path + suffix, _serialize(triples_out, _RDF_FORMATS[suffix], None)
             else:
@@ -97,19 +102,35 @@ class Renderer:
         self.html_pages.append(item[0])
         return item
 
-    def files_of_site(self) -> Iterator[tuple[str, bytes]]:
-        """Every file of the site, in a fixed order."""
+    def resource_files(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
+        """The documents and the page of every resource, or of every ``parts``-th one
+        from the ``part``-th (so that several processes can share them)."""
         base = self.space.base
         records = self.build.records
         pages = self.pages
-        for doc in self.slices.documents():
+        for doc in self.slices.documents()[part::parts]:
             yield from self.documents(doc[len(base):], self.slices.slice(doc))
-        for row in records.entities.values():
-            yield self.page(pages.entity(row))
-        for row in records.claims.values():
-            yield self.page(pages.claim(row))
-        for slug in records.disagreements:
-            yield self.page(pages.disagreement(slug))
+        for row in list(records.entities.values())[part::parts]:
+            yield pages.entity(row)
+        for row in list(records.claims.values())[part::parts]:
+            yield pages.claim(row)
+        for slug in list(records.disagreements)[part::parts]:
+            yield pages.disagreement(slug)
+
+    def resource_pages(self) -> list[str]:
+        """The paths of the pages :meth:`resource_files` writes."""
+        records = self.build.records
+        out = [entity_path(model.ENTITY_KINDS[row.kind], row.slug) + ".html"
+               for row in records.entities.values()]
+        out += [entity_path("claim", slug) + ".html" for slug in records.claims]
+        out += [entity_path("disagreement", slug) + ".html" for slug in records.disagreements]
+        return out
+
+    def shared_files(self) -> Iterator[tuple[str, bytes]]:
+        """Every file of the site but the resources' own (indexes, timeline, queries, ...)."""
+        base = self.space.base
+        pages = self.pages
+        self.html_pages.extend(self.resource_pages())
         for item in pages.kind_indexes():
             yield self.page(item)
         yield from self.vocabulary_files()
@@ -117,6 +138,7 @@ class Renderer:
         yield self.page(overview.timeline(pages))
         results = [(q, coldwar_lod.run_query(q, store=self.store))
                    for q in coldwar_lod.shipped_queries().values()]
+        del self._store  # not needed any more: a forked writer would copy it
         for item in overview.queries(pages, results):
             yield self.page(item) if item[0].endswith(".html") else item
         yield "context.jsonld", (json.dumps(self.context.document(), indent=1,
@@ -129,6 +151,7 @@ class Renderer:
         yield from apache.deploy_files(self.space, self.redirect_to)
         yield "sitemap.xml", overview.sitemap(base, [p for p in self.html_pages
                                                     if p != "404.html"])
+        self.html_pages.sort()
 
     @property
     def store(self) -> ox.Store:
@@ -177,6 +200,51 @@ class Renderer:
             "graph/data"))
 
 
+#: The renderer the forked writers share (set before they are forked).
+_RENDERER: Renderer | None = None
+
+
+def _write_part(staging: Path, part: int, parts: int) -> tuple[int, int]:
+    assert _RENDERER is not None
+    return write_files(staging, _RENDERER.resource_files(part, parts))
+
+
+def _produce(renderer: Renderer, staging: Path) -> tuple[int, int]:
+    """Write the site into ``staging``: the shared files here, then the resources' files
+    in one forked process per core, each writing every n-th resource, while this one writes
+    the shared files. Rendering is Python
+    work and each process has its own interpreter lock, so two cores render twice as fast
+    as one (benchmarks/README.md, *Site*); the forked processes share the build's memory
+    until they write to it, which ``gc.freeze`` keeps the cycle collector from doing."""
+    global _RENDERER
+    workers = min(WORKERS, len(os.sched_getaffinity(0)))
+    if workers < 2:
+        count, size = write_files(staging, renderer.shared_files())
+        more = write_files(staging, renderer.resource_files())
+        return count + more[0], size + more[1]
+    _RENDERER = renderer
+    gc.collect()
+    gc.freeze()
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(_write_part, staging, part, workers)
+                       for part in range(workers)]
+            # meanwhile, the shared files here (the queries, the indexes)
+            count, size = write_files(staging, renderer.shared_files())
+            for future in futures:
+                more = future.result()
+                count, size = count + more[0], size + more[1]
+    finally:
+        _RENDERER = None
+        gc.unfreeze()
+    return count, size
+
+
+#: Processes that write the resources' files (at most one per core).
+WORKERS = 2
+
+
 def _media(name: str) -> str:
     from .routes import MEDIA_TYPES
     suffix = name[name.rfind("."):]
@@ -222,7 +290,8 @@ def build_site(out: Path | str = "site", data: Path | str | None = None,
         report.seconds = time.perf_counter() - started
         return report
     renderer = Renderer(result, files, redirect_to)
-    report.files, report.bytes = write_tree(Path(out), renderer.files_of_site())
+    report.files, report.bytes = write_tree(Path(out), lambda staging: _produce(renderer,
+                                                                               staging))
     report.documents = len(renderer.slices.own)
     report.pages = len(renderer.html_pages)
     report.seconds = time.perf_counter() - started

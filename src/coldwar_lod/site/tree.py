@@ -16,17 +16,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections import deque
-from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import InputError
-
-#: Threads that create and write the files while the pages are rendered: creating a file
-#: waits on the file system, not on Python, and several waits overlap (benchmarks/README.md,
-#: *Site*).
-WRITERS = 8
 
 #: The file that marks a folder as a site written by ``coldwar-lod site``.
 MARKER = ".coldwar-lod-site"
@@ -44,11 +37,11 @@ def check_target(out: Path) -> None:
                          f"(it holds no {MARKER}); choose another folder or empty it")
 
 
-def write_tree(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]:
-    """Write ``files`` (path relative to the site, content) as the folder ``out``, replacing
-    what a previous run wrote there all at once.
+def write_tree(out: Path, produce: Callable[[Path], tuple[int, int]]) -> tuple[int, int]:
+    """Make the folder ``out`` with ``produce``, which writes the files into the folder it
+    is given (see :func:`write_files`), replacing what a previous run wrote there all at once.
 
-    :returns: the number of files and of bytes written.
+    :returns: what ``produce`` returns: the number of files and of bytes written.
     :raises InputError: if ``out`` cannot be written, or is a folder this did not write.
     """
     out = out.absolute()
@@ -58,24 +51,8 @@ def write_tree(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     except OSError as exc:
         raise InputError(f"cannot write the site to {out}: {exc.strerror}") from None
-    count = size = 0
-    made: set[str] = set()
     try:
-        with ThreadPoolExecutor(WRITERS) as pool:
-            pending: deque[Future[int]] = deque()
-            for name, content in files:
-                path = staging / name
-                folder = name.rpartition("/")[0]
-                if folder not in made:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(folder)
-                pending.append(pool.submit(path.write_bytes, content))
-                count += 1
-                size += len(content)
-                while len(pending) > 4 * WRITERS or (pending and pending[0].done()):
-                    pending.popleft().result()
-            for future in pending:
-                future.result()
+        written = produce(staging)
         (staging / MARKER).write_text("written by coldwar-lod site; replaced by the next run\n")
         staging.chmod(0o755)
         os.sync()
@@ -86,6 +63,26 @@ def write_tree(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return written
+
+
+def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]:
+    """Write ``files`` (path relative to ``folder``, content) into ``folder``.
+
+    :returns: the number of files and of bytes written.
+    """
+    count = size = 0
+    made: set[str] = set()
+    for name, content in files:
+        path = folder / name
+        parent = name.rpartition("/")[0]
+        if parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(parent)
+        with path.open("wb") as fh:
+            fh.write(content)
+        count += 1
+        size += len(content)
     return count, size
 
 
