@@ -174,9 +174,10 @@ class Renderer:
         yield from self.documents("id/dataset/coldwar-lod", void)
         for name, content in sorted(self.files.items()):
             yield "dist/" + name, content
-        yield "dist/coldwar-lod.rdf", self.build.serialize("rdfxml")
+        rdfxml = self.build.serialize("rdfxml")
+        yield "dist/coldwar-lod.rdf", rdfxml
         downloads = [(name, len(content), _media(name)) for name, content in
-                     sorted(self.files.items())]
+                     sorted({**self.files, "coldwar-lod.rdf": rdfxml}.items())]
         figures = {"triples": len(self.build.triples), "sources": sum(
             1 for r in self.build.records.entities.values() if r.kind == "sources"),
             "links": sum(1 for r in self.build.records.entities.values() if r.get("qid"))}
