@@ -2,7 +2,7 @@
 
 >>> import tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "site"
->>> report = build_site(out)
+>>> report = build_site(out, "tests/fixtures/mini-data")
 >>> report.conforms, (out / "id/event/prague-spring.ttl").is_file()
 (True, True)
 """
