@@ -32,6 +32,7 @@ _FACTS = (
     (OWL + "equivalentProperty", "equivalent property"), (SKOS + "closeMatch", "close match"),
     (SKOS + "exactMatch", "exact match"), (SKOS + "broadMatch", "broad match"),
 )
+_PROPERTIES = ("Object properties", "Datatype properties", "Annotation properties")
 _SEVERITY = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 
 
@@ -150,6 +151,8 @@ def ontology_page(pages: Pages, ontology: list[ox.Triple], shape_views: list[Sha
                               and v.value in dict(_SECTIONS))]
             if values:
                 facts.append((label, sorted(values)))
+            elif label in ("domain", "range") and section in _PROPERTIES:
+                facts.append((label, [("not restricted", None)]))
         sections[section].append(TermView(
             name, g.text(subject, RDFS + "label") or name,
             g.text(subject, SKOS + "definition") or g.text(subject, RDFS + "comment"),
