@@ -643,26 +643,25 @@ def site_end_to_end(data: Path, runs: int, work: Path) -> dict[str, Any]:
     """``coldwar-lod --data DATA site -o OUT`` as a subprocess (the build, then the site
     written from it), timed, with the peak memory of it and its children together (their
     proportional set sizes: the writers are forked and share the build's pages), and the
-    files it wrote. The folder is removed afterwards, in the background at large sizes
-    (removing a few hundred thousand files takes minutes on a disk mounted with ``discard``).
+    files it wrote. The folder is removed afterwards, in the background (removing a few
+    hundred thousand files takes minutes on a disk mounted with ``discard``).
     """
-    cli = BIN / "coldwar-lod"
+    from coldwar_lod.site.tree import remove_later
+
     walls, trees, outputs = [], [], []
     for i in range(runs):
         out = work / f"site-out-{i}"
         shutil.rmtree(out, ignore_errors=True)
-        wall, _, tree, code, stderr = run_tree([str(cli), "--data", str(data), "site", "-o",
-                                                str(out)], cwd=ROOT, sample=0.5, pss=True)
+        wall, _, tree, code, stderr = run_tree([str(BIN / "coldwar-lod"), "--data", str(data),
+                                                "site", "-o", str(out)], cwd=ROOT, sample=0.5,
+                                               pss=True)
         if code != 0:
             return {"error": f"exit {code}: {stderr[-2000:]}"}
-        files = sum(1 for p in out.rglob("*") if p.is_file())
-        size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-        from coldwar_lod.site.tree import remove_later
-
+        files = [p for p in out.rglob("*") if p.is_file()]
+        outputs.append({"files": len(files), "bytes": sum(p.stat().st_size for p in files)})
         remove_later(out)
         walls.append(wall)
         trees.append(tree)
-        outputs.append({"files": files, "bytes": size})
     return {"median": median(walls), "min": min(walls), "max": max(walls),
             "tree_peak_pss_mib": max(trees), "runs": runs, **outputs[0]}
 
