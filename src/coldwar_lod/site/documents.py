@@ -28,7 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..mapping import sorted_triples
-from ..namespaces import DCTERMS, FOAF, RDF, RDFS, VOID
+from .terms import DCTERMS, FOAF, RDF, RDFS, VOID
 
 _LABEL = ox.NamedNode(RDFS + "label")
 _SUBJECT = ox.NamedNode(RDF + "subject")

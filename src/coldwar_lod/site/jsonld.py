@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 
-from ..namespaces import RDF, RDFS, XSD, IriSpace
+from ..namespaces import IriSpace
+from .terms import RDF, RDFS, XSD
 
 _TYPE = RDF + "type"
 _STRING = XSD + "string"

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .. import model
-from ..namespaces import RDFS, SKOS, IriSpace
+from ..namespaces import IriSpace
 from ..records import Records, Row, parse_labels, parse_locators
 from ..resources import ontology_file
+from .terms import RDFS, SKOS
 from .words import date_in_words, number_in_words
 
 _RANK_ORDER = {"preferred": 0, "normal": 1, "deprecated": 2}

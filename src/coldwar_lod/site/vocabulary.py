@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import OWL, RDF, RDFS, SH, SKOS, IriSpace
+from ..namespaces import IriSpace
 from .pages import Pages, alternates
+from .terms import OWL, RDF, RDFS, SH, SKOS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
