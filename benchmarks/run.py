@@ -132,11 +132,12 @@ def run_child(cmd: list[str], *, cwd: Path | None = None, timeout: float | None 
 
 
 def run_tree(cmd: list[str], *, cwd: Path | None = None, timeout: float | None = None,
-             env: dict[str, str] | None = None, sample: float = 0.0
+             env: dict[str, str] | None = None, sample: float = 0.0, pss: bool = False
              ) -> tuple[float, float, float, int, str]:
     """Run a command; returns (wall seconds, peak RSS of the command's own process in MiB,
     peak of the RSS of it and its descendants added up, sampled from ``/proc`` every
-    ``sample`` seconds (0: not sampled, NaN), exit code, stderr)."""
+    ``sample`` seconds (0: not sampled, NaN; ``pss``: their proportional set sizes), exit
+    code, stderr)."""
     started = time.perf_counter()
     tree_peak = 0
     next_sample = started
@@ -153,7 +154,7 @@ def run_tree(cmd: list[str], *, cwd: Path | None = None, timeout: float | None =
                 pid, status, usage = os.wait4(proc.pid, 0)
                 break
             if sample and now >= next_sample:
-                tree_peak = max(tree_peak, _tree_rss_kib(proc.pid))
+                tree_peak = max(tree_peak, _tree_rss_kib(proc.pid, pss))
                 next_sample = now + sample
             time.sleep(0.002)
         wall = time.perf_counter() - started
@@ -164,16 +165,22 @@ def run_tree(cmd: list[str], *, cwd: Path | None = None, timeout: float | None =
     return wall, usage.ru_maxrss / 1024, tree, proc.returncode, stderr
 
 
-def _tree_rss_kib(pid: int) -> int:
-    """The resident memory of a process and its descendants (KiB; 0 for those gone)."""
+def _tree_rss_kib(pid: int, pss: bool = False) -> int:
+    """The resident memory of a process and its descendants (KiB; 0 for those gone).
+
+    With ``pss``, each process's proportional share (``Pss``): processes forked from one
+    another share their parent's pages until they write to them, and RSS would count those
+    pages once per process.
+    """
     total = 0
+    source, key = ("smaps_rollup", "Pss:") if pss else ("status", "VmRSS:")
     with contextlib.suppress(OSError, ValueError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{source}").read_text().splitlines():
+            if line.startswith(key):
                 total += int(line.split()[1])
                 break
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        total += sum(_tree_rss_kib(int(child)) for child in children)
+        total += sum(_tree_rss_kib(int(child), pss) for child in children)
     return total
 
 
@@ -635,6 +642,33 @@ def end_to_end(data: Path, runs: int, work: Path) -> dict[str, Any]:
             "peak_mib": max(peaks), "tree_peak_mib": max(trees), "runs": runs}
 
 
+def site_end_to_end(data: Path, runs: int, work: Path) -> dict[str, Any]:
+    """``coldwar-lod --data DATA site -o OUT`` as a subprocess (the build, then the site
+    written from it), timed, with the peak memory of it and its children together (their
+    proportional set sizes: the writers are forked and share the build's pages), and the
+    files it wrote. The folder is removed afterwards, in the background (removing a few
+    hundred thousand files takes minutes on a disk mounted with ``discard``).
+    """
+    from coldwar_lod.site.tree import remove_later
+
+    walls, trees, outputs = [], [], []
+    for i in range(runs):
+        out = work / f"site-out-{i}"
+        shutil.rmtree(out, ignore_errors=True)
+        wall, _, tree, code, stderr = run_tree([str(BIN / "coldwar-lod"), "--data", str(data),
+                                                "site", "-o", str(out)], cwd=ROOT, sample=0.5,
+                                               pss=True)
+        if code != 0:
+            return {"error": f"exit {code}: {stderr[-2000:]}"}
+        files = [p for p in out.rglob("*") if p.is_file()]
+        outputs.append({"files": len(files), "bytes": sum(p.stat().st_size for p in files)})
+        remove_later(out)
+        walls.append(wall)
+        trees.append(tree)
+    return {"median": median(walls), "min": min(walls), "max": max(walls),
+            "tree_peak_pss_mib": max(trees), "runs": runs, **outputs[0]}
+
+
 def startup(runs: int) -> dict[str, Any]:
     """Median wall time of ``coldwar-lod build`` on the real data vs importing rdflib+pyshacl."""
     cli = BIN / "coldwar-lod"
@@ -710,6 +744,11 @@ def bench_size(name: str, target: int, args: argparse.Namespace, naive_done: dic
     result["end_to_end"] = end_to_end(data, runs, work)
     log(f"[{name}] coldwar-lod build: {result['end_to_end'].get('median', float('nan')):.2f} s, "
         f"peak {result['end_to_end'].get('peak_mib', float('nan')):.0f} MiB")
+
+    result["site"] = site_end_to_end(data, 1 if target >= 500_000 else runs, work)
+    log(f"[{name}] coldwar-lod site: {result['site'].get('median', float('nan')):.2f} s, "
+        f"peak {result['site'].get('tree_peak_pss_mib', float('nan')):.0f} MiB, "
+        f"{result['site'].get('files', 0):,} files")
 
     if args.skip_server:
         result["oxigraph"] = {"skipped": "--skip-server"}

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .namespaces import IriSpace, shortener
     from .pipeline import build, build_and_render, build_graph, validate
     from .release import Release, make_release
+    from .site import SiteReport, build_site, make_server
     from .sparql.catalogue import NamedQuery, load_query, shipped_queries
     from .sparql.http import Endpoint
     from .sparql.load import LoadReport, load_store
@@ -62,6 +63,7 @@ _LAZY = {name: module for module, names in {
     "namespaces": ("IriSpace", "shortener"),
     "pipeline": ("build", "build_and_render", "build_graph", "validate"),
     "release": ("Release", "make_release"),
+    "site": ("SiteReport", "build_site", "make_server"),
     "sparql.catalogue": ("NamedQuery", "load_query", "shipped_queries"),
     "sparql.http": ("Endpoint",),
     "sparql.load": ("LoadReport", "load_store"),
@@ -111,6 +113,7 @@ __all__ = [
     "QuickStatements",
     "ReconcileServer",
     "Release",
+    "SiteReport",
     "Stats",
     "SuggestReport",
     "ValidationReport",
@@ -120,6 +123,7 @@ __all__ = [
     "build",
     "build_and_render",
     "build_graph",
+    "build_site",
     "check_links",
     "compare_with_wikidata",
     "count",
@@ -130,6 +134,7 @@ __all__ = [
     "load_store",
     "locate",
     "make_release",
+    "make_server",
     "quickstatements",
     "reconcile_service",
     "run_query",

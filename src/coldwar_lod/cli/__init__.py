@@ -8,7 +8,7 @@ The group and its shared options are in :mod:`.app`; each module beside it adds 
 of one area.
 """
 
-from . import data, release, sparql, wikidata
+from . import data, release, site, sparql, wikidata
 from .app import main
 
-__all__ = ["data", "main", "release", "sparql", "wikidata"]
+__all__ = ["data", "main", "release", "site", "sparql", "wikidata"]

@@ -1,0 +1,301 @@
+"""``coldwar-lod site``: build the dataset and write the site that publishes it.
+
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "site"
+>>> report = build_site(out, "tests/fixtures/mini-data")
+>>> report.conforms, (out / "id/event/prague-spring.ttl").is_file()
+(True, True)
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+
+import coldwar_lod
+
+from .. import model
+from ..namespaces import IriSpace
+from ..records import Records
+from . import apache, overview, vocabulary
+from .documents import Slices, describe, relabel_blank_nodes
+from .jsonld import Context, coercions
+from .pages import Pages
+from .routes import RDF_SUFFIXES
+from .tree import check_target, write_files, write_tree
+from .views import Views, entity_path
+
+_RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
+                ".rdf": ox.RdfFormat.RDF_XML}
+
+
+@dataclass(slots=True)
+class SiteReport:
+    """What ``site`` did: the validation's verdict, and the files it wrote (if it conformed)."""
+
+    out: Path
+    conforms: bool
+    validation: object
+    triples: int = 0
+    documents: int = 0
+    pages: int = 0
+    files: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """What the command prints."""
+        if not self.conforms:
+            text = self.validation.text(self.prefixes)  # type: ignore[attr-defined]
+            return [text, f"\nthe data does not conform; {self.out}/ was left as it was."]
+        return [f"built {self.triples:,} triples; validation: conforms",
+                f"wrote {self.out}/: {self.files:,} files ({self.bytes:,} bytes): "
+                f"{self.documents:,} documents in 4 RDF formats, {self.pages:,} HTML pages",
+                f"done in {self.seconds:.2f} s (build {self.timings.get('build', 0):.2f} s, "
+                f"site {self.timings.get('site', 0):.2f} s)"]
+
+
+class Renderer:
+    """Turns one build into the files of its site."""
+
+    def __init__(self, build: coldwar_lod.Build, files: dict[str, bytes],
+                 redirect_to: str | None = None) -> None:
+        self.build = build
+        self.redirect_to = redirect_to
+        self.space: IriSpace = build.space
+        self.dataset = self.space.base + "id/dataset/coldwar-lod"
+        self.files = files
+        self.slices = Slices.index(build.triples, self.space.base)
+        self.context = Context(self.space, coercions(build.triples))
+        records: Records = build.records
+        self.pages = Pages(Views(records, self.space), self.space)
+        self.html_pages: list[str] = []
+
+    def documents(self, path: str, triples: Sequence[ox.Triple]) -> Iterator[tuple[str, bytes]]:
+        """The four RDF documents of a thing (``path`` without suffix): the triples, then
+        each document's description of itself."""
+        url = self.space.base + path
+        topic = url if not path.startswith(".well-known") else self.dataset
+        prefixes = self.space.prefixes()
+        for suffix, media_type in RDF_SUFFIXES.items():
+            triples_out = [*triples, *describe(url + suffix, topic, media_type, self.dataset)]
+            if suffix == ".jsonld":
+                yield path + suffix, self.context.serialize(triples_out, topic)
+            elif suffix == ".nt":
+                yield path + suffix, _serialize(triples_out, _RDF_FORMATS[suffix], None)
+            else:
+                yield path + suffix, _serialize(triples_out, _RDF_FORMATS[suffix], prefixes)
+
+    def page(self, item: tuple[str, bytes]) -> tuple[str, bytes]:
+        self.html_pages.append(item[0])
+        return item
+
+    def resource_files(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
+        """The documents and the page of every resource, or of every ``parts``-th one
+        from the ``part``-th (so that several processes can share them)."""
+        base = self.space.base
+        records = self.build.records
+        pages = self.pages
+        for doc in self.slices.documents()[part::parts]:
+            yield from self.documents(doc[len(base):], self.slices.slice(doc))
+        for row in list(records.entities.values())[part::parts]:
+            yield pages.entity(row)
+        for row in list(records.claims.values())[part::parts]:
+            yield pages.claim(row)
+        for slug in list(records.disagreements)[part::parts]:
+            yield pages.disagreement(slug)
+
+    def resource_pages(self) -> list[str]:
+        """The paths of the pages :meth:`resource_files` writes."""
+        records = self.build.records
+        out = [entity_path(model.ENTITY_KINDS[row.kind], row.slug) + ".html"
+               for row in records.entities.values()]
+        out += [entity_path("claim", slug) + ".html" for slug in records.claims]
+        out += [entity_path("disagreement", slug) + ".html" for slug in records.disagreements]
+        return out
+
+    def shared_files(self) -> Iterator[tuple[str, bytes]]:
+        """Every file of the site but the resources' own (indexes, timeline, queries, ...)."""
+        base = self.space.base
+        pages = self.pages
+        self.html_pages.extend(self.resource_pages())
+        for item in pages.kind_indexes():
+            yield self.page(item)
+        yield from self.vocabulary_files()
+        yield from self.dataset_files()
+        yield self.page(overview.timeline(pages))
+        results = [(q, coldwar_lod.run_query(q, store=self.store))
+                   for q in coldwar_lod.shipped_queries().values()]
+        del self._store  # not needed any more: a forked writer would copy it
+        for item in overview.queries(pages, results):
+            yield self.page(item) if item[0].endswith(".html") else item
+        yield "context.jsonld", (json.dumps(self.context.document(), indent=1,
+                                            ensure_ascii=False) + "\n").encode()
+        yield "style.css", _static("style.css")
+        yield self.page(overview.simple_page(
+            pages, "404.html", "Not found",
+            "<h1>Not found</h1><p>Nothing is published at this address. Start from the "
+            '<a href="/">home page</a> or the <a href="/id/event/index.html">events</a>.</p>'))
+        yield from apache.deploy_files(self.space, self.redirect_to)
+        yield "sitemap.xml", overview.sitemap(base, [p for p in self.html_pages
+                                                    if p != "404.html"])
+        self.html_pages.sort()
+
+    @property
+    def store(self) -> ox.Store:
+        store = getattr(self, "_store", None)
+        if store is None:
+            store = self._store = self.build.store()
+        return store
+
+    def vocabulary_files(self) -> Iterator[tuple[str, bytes]]:
+        ontology = relabel_blank_nodes(_parse(self.files["ontology.ttl"]))
+        shapes = relabel_blank_nodes(_parse(self.files["shapes.ttl"]))
+        yield from self.documents("ontology", ontology)
+        yield from self.documents("shapes", shapes)
+        shape_views = vocabulary.shapes(shapes, self.space)
+        yield self.page(vocabulary.ontology_page(self.pages, ontology, shape_views))
+        yield self.page(vocabulary.shapes_page(self.pages, shape_views))
+
+    def dataset_files(self) -> Iterator[tuple[str, bytes]]:
+        void = _parse(self.files["void.ttl"])
+        yield from self.documents("id/dataset/coldwar-lod", void)
+        for name, content in sorted(self.files.items()):
+            yield "dist/" + name, content
+        rdfxml = self.build.serialize("rdfxml")
+        yield "dist/coldwar-lod.rdf", rdfxml
+        downloads = [(name, len(content), _media(name)) for name, content in
+                     sorted({**self.files, "coldwar-lod.rdf": rdfxml}.items())]
+        figures = {"triples": len(self.build.triples), "sources": sum(
+            1 for r in self.build.records.entities.values() if r.kind == "sources"),
+            "links": sum(1 for r in self.build.records.entities.values() if r.get("qid"))}
+        yield self.page(overview.home(self.pages, figures, downloads, coldwar_lod.__version__))
+        yield self.page(overview.simple_page(
+            self.pages, "id/dataset/coldwar-lod.html", "The dataset",
+            "<h1>The dataset</h1><p>The description of the dataset (VoID and DCAT: licence, "
+            "version, statistics, the dumps with their sizes and checksums, the shapes it "
+            "conforms to) is in the documents linked below; it also answers at "
+            "<code>/.well-known/void</code>. The <a href=\"../../index.html\">home page</a> "
+            "lists the downloads.</p>", iri=self.dataset, document="id/dataset/coldwar-lod"))
+        yield self.page(overview.simple_page(
+            self.pages, "dist/coldwar-lod.html", "The data graph",
+            "<h1>The data graph</h1><p>The named graph that holds the dataset in quad "
+            "formats and in SPARQL stores. Its documents are the dumps: "
+            '<a href="coldwar-lod.ttl">Turtle</a>, '
+            '<a href="coldwar-lod.jsonld">JSON-LD</a>, '
+            '<a href="coldwar-lod.nt">N-Triples</a>, '
+            '<a href="coldwar-lod.rdf">RDF/XML</a>, '
+            '<a href="coldwar-lod.trig">TriG</a>.</p>', iri=self.space.base +
+            "graph/data"))
+
+
+#: The renderer the forked writers share (set before they are forked).
+_RENDERER: Renderer | None = None
+
+
+def _write_part(staging: Path, part: int, parts: int) -> tuple[int, int]:
+    assert _RENDERER is not None
+    return write_files(staging, _RENDERER.resource_files(part, parts))
+
+
+def _produce(renderer: Renderer, staging: Path) -> tuple[int, int]:
+    """Write the site into ``staging``: the shared files here, then the resources' files
+    in one forked process per core, each writing every n-th resource, while this one writes
+    the shared files. Rendering is Python
+    work and each process has its own interpreter lock, so two cores render twice as fast
+    as one (benchmarks/README.md, *Site*); the forked processes share the build's memory
+    until they write to it, which ``gc.freeze`` keeps the cycle collector from doing."""
+    global _RENDERER
+    workers = min(WORKERS, len(os.sched_getaffinity(0)))
+    if workers < 2:
+        count, size = write_files(staging, renderer.shared_files())
+        more = write_files(staging, renderer.resource_files())
+        return count + more[0], size + more[1]
+    _RENDERER = renderer
+    gc.collect()
+    gc.freeze()
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(_write_part, staging, part, workers)
+                       for part in range(workers)]
+            # meanwhile, the shared files here (the queries, the indexes)
+            count, size = write_files(staging, renderer.shared_files())
+            for future in futures:
+                more = future.result()
+                count, size = count + more[0], size + more[1]
+    finally:
+        _RENDERER = None
+        gc.unfreeze()
+    return count, size
+
+
+#: Processes that write the resources' files (at most one per core).
+WORKERS = 2
+
+
+def _media(name: str) -> str:
+    from .routes import MEDIA_TYPES
+    suffix = name[name.rfind("."):]
+    return MEDIA_TYPES.get(suffix, "application/octet-stream").split(";")[0]
+
+
+def _parse(data: bytes) -> list[ox.Triple]:
+    return [ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(data, ox.RdfFormat.TURTLE)]
+
+
+def _serialize(triples: Sequence[ox.Triple], fmt: ox.RdfFormat,
+               prefixes: dict[str, str] | None) -> bytes:
+    out = (ox.serialize(triples, format=fmt) if prefixes is None
+           else ox.serialize(triples, format=fmt, prefixes=prefixes))
+    assert out is not None
+    return out
+
+
+def _static(name: str) -> bytes:
+    return resources.files("coldwar_lod.site").joinpath("static", name).read_bytes()
+
+
+def build_site(out: Path | str = "site", data: Path | str | None = None,
+               base: str | None = None, validator: str = "oxigraph",
+               redirect_to: str | None = None) -> SiteReport:
+    """Build and validate the dataset, and write its site to ``out`` (all or nothing).
+
+    Nothing is written when the data does not conform (``report.conforms`` is False).
+    ``redirect_to`` is the URL the site will be hosted at, for the w3id.org ``.htaccess``.
+
+    :raises coldwar_lod.errors.InputErrors: on any bad record.
+    :raises coldwar_lod.errors.InputError: if ``out`` cannot be written.
+    """
+    started = time.perf_counter()
+    check_target(Path(out).absolute())  # before the build: fail fast
+    timings: dict[str, float] = {}
+    result, validation, files = coldwar_lod.build_and_render(data, base, validator)
+    timings["build"] = time.perf_counter() - started
+    report = SiteReport(Path(out), bool(getattr(validation, "conforms", False)), validation,
+                        triples=len(result.triples), prefixes=result.space.prefixes())
+    if not report.conforms:
+        report.seconds = time.perf_counter() - started
+        return report
+    renderer = Renderer(result, files, redirect_to)
+    report.files, report.bytes = write_tree(Path(out), lambda staging: _produce(renderer,
+                                                                               staging))
+    report.documents = len(renderer.slices.own)
+    report.pages = len(renderer.html_pages)
+    report.seconds = time.perf_counter() - started
+    timings["site"] = report.seconds - timings["build"]
+    report.timings = timings
+    return report
