@@ -227,21 +227,24 @@ def _write_part(staging: Path, part: int, parts: int) -> tuple[int, int]:
 
 
 def _produce(renderer: Renderer, staging: Path) -> tuple[int, int]:
-    """Write the site into ``staging``: the shared files here, then the resources' files
-    in one forked process per core, each writing a run of the resources, while this one writes
-    the shared files. Rendering is Python
-    work and each process has its own interpreter lock, so two cores render twice as fast
-    as one (benchmarks/README.md, *Site*); the forked processes share the build's memory
-    until they write to it, which ``gc.freeze`` keeps the cycle collector from doing."""
+    """Write the site into ``staging``.
+
+    Below :data:`ONE_WRITER_FROM` triples, the resources' files are written by one forked
+    process per core, each taking a run of the resources, while this one writes the rest
+    (the dumps, the queries, the indexes): rendering is Python work, each process has its
+    own interpreter lock, and the forked processes share the build's memory until they
+    write to it (``gc.freeze`` keeps the cycle collector from doing so). Above, everything
+    is written here, the dumps and the queries' store freed first (benchmarks/README.md,
+    *Site*).
+    """
     global _RENDERER
-    dumps = write_files(staging, [*renderer.dump_files(), *renderer.query_files()])
     workers = min(WORKERS, len(os.sched_getaffinity(0)))
-    if len(renderer.build.triples) >= ONE_WRITER_FROM:
-        workers = 1
-    if workers < 2:
-        count, size = write_files(staging, renderer.shared_files())
-        more = write_files(staging, renderer.resource_files())
-        return count + more[0] + dumps[0], size + more[1] + dumps[1]
+    if workers < 2 or len(renderer.build.triples) >= ONE_WRITER_FROM:
+        count, size = write_files(staging, [*renderer.dump_files(), *renderer.query_files()])
+        for files in (renderer.shared_files(), renderer.resource_files()):
+            more = write_files(staging, files)
+            count, size = count + more[0], size + more[1]
+        return count, size
     _RENDERER = renderer
     gc.collect()
     gc.freeze()
@@ -250,15 +253,16 @@ def _produce(renderer: Renderer, staging: Path) -> tuple[int, int]:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             futures = [pool.submit(_write_part, staging, part, workers)
                        for part in range(workers)]
-            # meanwhile, the shared files here (the queries, the indexes)
-            count, size = write_files(staging, renderer.shared_files())
+            count, size = write_files(staging, [*renderer.dump_files(),
+                                                *renderer.query_files(),
+                                                *renderer.shared_files()])
             for future in futures:
                 more = future.result()
                 count, size = count + more[0], size + more[1]
     finally:
         _RENDERER = None
         gc.unfreeze()
-    return count + dumps[0], size + dumps[1]
+    return count, size
 
 
 #: Processes that write the resources' files (at most one per core).
