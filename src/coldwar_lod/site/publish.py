@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import multiprocessing
@@ -19,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -34,6 +36,8 @@ from .pages import Pages
 from .routes import RDF_SUFFIXES
 from .tree import check_target, write_files, write_tree
 from .views import Views, entity_path
+
+T = TypeVar("T")
 
 _RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
                 ".rdf": ox.RdfFormat.RDF_XML}
@@ -82,6 +86,7 @@ class Renderer:
         records: Records = build.records
         self.pages = Pages(Views(records, self.space), self.space)
         self.html_pages: list[str] = []
+        self.sizes: dict[str, int] = {}
 
     def documents(self, path: str, triples: Sequence[ox.Triple]) -> Iterator[tuple[str, bytes]]:
         """The four RDF documents of a thing (``path`` without suffix): the triples, then
@@ -103,18 +108,20 @@ class Renderer:
         return item
 
     def resource_files(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
-        """The documents and the page of every resource, or of every ``parts``-th one
-        from the ``part``-th (so that several processes can share them)."""
+        """The documents and the page of every resource, or of the ``part``-th of ``parts``
+        runs of them (so that several processes can share them). Runs, not every n-th one:
+        a forked process copies each page of memory it touches (reference counts are
+        writes), and neighbours in the lists are mostly neighbours in memory."""
         base = self.space.base
         records = self.build.records
         pages = self.pages
-        for doc in self.slices.documents()[part::parts]:
+        for doc in _run(self.slices.documents(), part, parts):
             yield from self.documents(doc[len(base):], self.slices.slice(doc))
-        for row in list(records.entities.values())[part::parts]:
+        for row in _run(list(records.entities.values()), part, parts):
             yield pages.entity(row)
-        for row in list(records.claims.values())[part::parts]:
+        for row in _run(list(records.claims.values()), part, parts):
             yield pages.claim(row)
-        for slug in list(records.disagreements)[part::parts]:
+        for slug in _run(list(records.disagreements), part, parts):
             yield pages.disagreement(slug)
 
     def resource_pages(self) -> list[str]:
@@ -136,11 +143,6 @@ class Renderer:
         yield from self.vocabulary_files()
         yield from self.dataset_files()
         yield self.page(overview.timeline(pages))
-        results = [(q, coldwar_lod.run_query(q, store=self.store))
-                   for q in coldwar_lod.shipped_queries().values()]
-        del self._store  # not needed any more: a forked writer would copy it
-        for item in overview.queries(pages, results):
-            yield self.page(item) if item[0].endswith(".html") else item
         yield "context.jsonld", (json.dumps(self.context.document(), indent=1,
                                             ensure_ascii=False) + "\n").encode()
         yield "style.css", _static("style.css")
@@ -153,13 +155,6 @@ class Renderer:
                                                     if p != "404.html"])
         self.html_pages.sort()
 
-    @property
-    def store(self) -> ox.Store:
-        store = getattr(self, "_store", None)
-        if store is None:
-            store = self._store = self.build.store()
-        return store
-
     def vocabulary_files(self) -> Iterator[tuple[str, bytes]]:
         ontology = relabel_blank_nodes(_parse(self.files["ontology.ttl"]))
         shapes = relabel_blank_nodes(_parse(self.files["shapes.ttl"]))
@@ -169,15 +164,36 @@ class Renderer:
         yield self.page(vocabulary.ontology_page(self.pages, ontology, shape_views))
         yield self.page(vocabulary.shapes_page(self.pages, shape_views))
 
+    def query_files(self) -> Iterator[tuple[str, bytes]]:
+        """The shipped queries' pages, run on a store that is dropped before the writers
+        are forked (at 1M triples it holds about a gigabyte)."""
+        store = self.build.store()
+        results = [(q, coldwar_lod.run_query(q, store=store))
+                   for q in coldwar_lod.shipped_queries().values()]
+        del store
+        for item in overview.queries(self.pages, results):
+            yield self.page(item) if item[0].endswith(".html") else item
+
+    def dump_files(self) -> Iterator[tuple[str, bytes]]:
+        """The build's files in ``dist/`` (and the data in RDF/XML), after which only their
+        sizes are kept: at 1M triples they are 600 MB that the forked writers need not
+        share (benchmarks/README.md, *Site*)."""
+        for name, content in sorted(self.files.items()):
+            self.sizes[name] = len(content)
+            yield "dist/" + name, content
+        rdfxml = self.build.serialize("rdfxml")
+        self.sizes["coldwar-lod.rdf"] = len(rdfxml)
+        yield "dist/coldwar-lod.rdf", rdfxml
+        del rdfxml
+        keep = ("ontology.ttl", "shapes.ttl", "void.ttl")
+        self.files = {name: self.files[name] for name in keep}
+        with contextlib.suppress(AttributeError):  # the N-Triples the build keeps for reuse
+            self.build._ntriples = None
+
     def dataset_files(self) -> Iterator[tuple[str, bytes]]:
         void = _parse(self.files["void.ttl"])
         yield from self.documents("id/dataset/coldwar-lod", void)
-        for name, content in sorted(self.files.items()):
-            yield "dist/" + name, content
-        rdfxml = self.build.serialize("rdfxml")
-        yield "dist/coldwar-lod.rdf", rdfxml
-        downloads = [(name, len(content), _media(name)) for name, content in
-                     sorted({**self.files, "coldwar-lod.rdf": rdfxml}.items())]
+        downloads = [(name, size, _media(name)) for name, size in sorted(self.sizes.items())]
         figures = {"triples": len(self.build.triples), "sources": sum(
             1 for r in self.build.records.entities.values() if r.kind == "sources"),
             "links": sum(1 for r in self.build.records.entities.values() if r.get("qid"))}
@@ -211,18 +227,24 @@ def _write_part(staging: Path, part: int, parts: int) -> tuple[int, int]:
 
 
 def _produce(renderer: Renderer, staging: Path) -> tuple[int, int]:
-    """Write the site into ``staging``: the shared files here, then the resources' files
-    in one forked process per core, each writing every n-th resource, while this one writes
-    the shared files. Rendering is Python
-    work and each process has its own interpreter lock, so two cores render twice as fast
-    as one (benchmarks/README.md, *Site*); the forked processes share the build's memory
-    until they write to it, which ``gc.freeze`` keeps the cycle collector from doing."""
+    """Write the site into ``staging``.
+
+    Below :data:`ONE_WRITER_FROM` triples, the resources' files are written by one forked
+    process per core, each taking a run of the resources, while this one writes the rest
+    (the dumps, the queries, the indexes): rendering is Python work, each process has its
+    own interpreter lock, and the forked processes share the build's memory until they
+    write to it (``gc.freeze`` keeps the cycle collector from doing so). Above, everything
+    is written here, the dumps and the queries' store freed first (benchmarks/README.md,
+    *Site*).
+    """
     global _RENDERER
     workers = min(WORKERS, len(os.sched_getaffinity(0)))
-    if workers < 2:
-        count, size = write_files(staging, renderer.shared_files())
-        more = write_files(staging, renderer.resource_files())
-        return count + more[0], size + more[1]
+    if workers < 2 or len(renderer.build.triples) >= ONE_WRITER_FROM:
+        count, size = write_files(staging, [*renderer.dump_files(), *renderer.query_files()])
+        for files in (renderer.shared_files(), renderer.resource_files()):
+            more = write_files(staging, files)
+            count, size = count + more[0], size + more[1]
+        return count, size
     _RENDERER = renderer
     gc.collect()
     gc.freeze()
@@ -231,8 +253,9 @@ def _produce(renderer: Renderer, staging: Path) -> tuple[int, int]:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             futures = [pool.submit(_write_part, staging, part, workers)
                        for part in range(workers)]
-            # meanwhile, the shared files here (the queries, the indexes)
-            count, size = write_files(staging, renderer.shared_files())
+            count, size = write_files(staging, [*renderer.dump_files(),
+                                                *renderer.query_files(),
+                                                *renderer.shared_files()])
             for future in futures:
                 more = future.result()
                 count, size = count + more[0], size + more[1]
@@ -244,6 +267,15 @@ def _produce(renderer: Renderer, staging: Path) -> tuple[int, int]:
 
 #: Processes that write the resources' files (at most one per core).
 WORKERS = 2
+#: From this many triples, one writer: each forked writer's own pages come on top of the
+#: 1.5 GiB the command holds at 1M, which took the peak to 2.4 GiB (benchmarks/README.md,
+#: *Site*); one process stays under 2 GiB, and is slower.
+ONE_WRITER_FROM = 500_000
+
+
+def _run(items: list[T], part: int, parts: int) -> list[T]:
+    """The ``part``-th of ``parts`` runs of ``items``."""
+    return items[part * len(items) // parts:(part + 1) * len(items) // parts]
 
 
 def _media(name: str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .negotiation import choose
-from .routes import MEDIA_TYPES, VARIANTS, match
+from .routes import MEDIA_TYPES, VARIANTS, Route, match
 from .tree import MARKER
 
 
@@ -76,14 +76,10 @@ class Handler(BaseHTTPRequestHandler):
             target = target / "index.html"
         if not target.is_file() or target.name == MARKER:
             return self.not_found(body)
-        suffix = target.suffix if target.name != "void" else ".ttl"
         self.send(HTTPStatus.OK, target.read_bytes(),
-                  MEDIA_TYPES.get(suffix, "application/octet-stream"), body)
+                  MEDIA_TYPES.get(target.suffix, "application/octet-stream"), body)
 
-    def negotiate(self, route: object, path: str, body: bool) -> None:
-        from .routes import Route
-
-        assert isinstance(route, Route)
+    def negotiate(self, route: Route, path: str, body: bool) -> None:
         variant = choose(self.headers.get("Accept"))
         headers = {"Vary": "Accept"}
         if variant is None:
