@@ -101,6 +101,12 @@ def test_every_document_is_its_slice() -> None:
     context = json.loads((site / "context.jsonld").read_bytes())
     slices = expected_slices(dump)
     assert len(slices) > 700
+    # The dataset's documents are its VoID description (test_whole_file_documents), which
+    # holds the dump's statements about it too.
+    dataset = slices.pop(BASE + "id/dataset/coldwar-lod")
+    void = {ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(path=site / "dist/void.ttl", format=ox.RdfFormat.TURTLE)}
+    assert dataset and dataset <= void
     for d, expected in slices.items():
         path = d[len(BASE):]
         for suffix in (".ttl", ".nt", ".rdf", ".jsonld"):

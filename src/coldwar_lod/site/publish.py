@@ -45,7 +45,14 @@ _RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
 
 @dataclass(slots=True)
 class SiteReport:
-    """What ``site`` did: the validation's verdict, and the files it wrote (if it conformed)."""
+    """What ``site`` did: the validation's verdict, and the files it wrote (if it conformed).
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "site"
+    >>> report = build_site(out, Path(__file__).parents[3] / "tests/fixtures/mini-data")
+    >>> report.conforms, report.documents > 0, report.lines()[0].endswith("conforms")
+    (True, True, True)
+    """
 
     out: Path
     conforms: bool
@@ -115,7 +122,10 @@ class Renderer:
         base = self.space.base
         records = self.build.records
         pages = self.pages
-        for doc in _run(self.slices.documents(), part, parts):
+        # The dataset's documents are its VoID description, which holds the dump's statement
+        # about it (its licence) too: :meth:`dataset_files` writes them.
+        docs = [doc for doc in self.slices.documents() if doc != self.dataset]
+        for doc in _run(docs, part, parts):
             yield from self.documents(doc[len(base):], self.slices.slice(doc))
         for row in _run(list(records.entities.values()), part, parts):
             yield pages.entity(row)
@@ -311,6 +321,12 @@ def build_site(out: Path | str = "site", data: Path | str | None = None,
 
     :raises coldwar_lod.errors.InputErrors: on any bad record.
     :raises coldwar_lod.errors.InputError: if ``out`` cannot be written.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "site"
+    >>> report = build_site(out, Path(__file__).parents[3] / "tests/fixtures/mini-data")
+    >>> report.conforms, sorted(p.suffix for p in (out / "id/event").glob("prague-spring.*"))
+    (True, ['.html', '.jsonld', '.nt', '.rdf', '.ttl'])
     """
     started = time.perf_counter()
     check_target(Path(out).absolute())  # before the build: fail fast

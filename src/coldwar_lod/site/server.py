@@ -120,6 +120,19 @@ def make_server(directory: Path | str, port: int = 8000, host: str = "127.0.0.1"
     """A server for the site in ``directory`` (call ``serve_forever()``; port 0: any free).
 
     :raises InputError: if the folder is not a site, or the port cannot be had.
+
+    >>> import tempfile, threading, urllib.request
+    >>> from coldwar_lod.site import build_site
+    >>> out = Path(tempfile.mkdtemp()) / "site"
+    >>> _ = build_site(out, Path(__file__).parents[3] / "tests/fixtures/mini-data")
+    >>> server = make_server(out, port=0)
+    >>> threading.Thread(target=server.serve_forever, daemon=True).start()
+    >>> thing = f"http://127.0.0.1:{server.server_address[1]}/id/event/prague-spring"
+    >>> ask = urllib.request.Request(thing, headers={"Accept": "text/turtle"})
+    >>> with urllib.request.urlopen(ask) as answer:  # a 303 to the Turtle document
+    ...     answer.url.rsplit("/", 1)[1], answer.headers.get_content_type()
+    ('prague-spring.ttl', 'text/turtle')
+    >>> server.shutdown(); server.server_close()
     """
     site = check_site(Path(directory))
     try:
