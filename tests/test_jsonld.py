@@ -190,3 +190,19 @@ def test_the_context_is_plain_json_ld_1_0_and_declares_only_what_is_used(built: 
     body = json.dumps(document["@graph"])
     assert {name for name in declared if f'"{name}:' in body} == set(declared) == census.prefixes
     assert context(built.space, census.prefixes) == {"@context": declared}
+
+
+def test_a_json_ld_1_0_processor_reads_the_dump(built: Build) -> None:
+    """pyld in JSON-LD 1.0 mode turns the dump back into exactly the build's triples (the
+    site's documents are checked the same way in tests/test_site_documents.py)."""
+    from pyld import jsonld as pyld
+
+    written = jsonld(built.triples, built.space)
+    with pytest.raises(pyld.JsonLdError):  # the mode is enforced: a 1.1 context is refused
+        pyld.to_rdf({"@context": {"@version": 1.1}, "@id": "http://example.org/a"},
+                    {"processingMode": "json-ld-1.0"})
+    nquads = pyld.to_rdf(json.loads(written), {"format": "application/n-quads",
+                                               "processingMode": "json-ld-1.0"})
+    read = {ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(nquads.encode(), ox.RdfFormat.N_QUADS)}
+    assert read == set(built.triples)
