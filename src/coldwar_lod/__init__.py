@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .sparql.catalogue import NamedQuery, load_query, shipped_queries
     from .sparql.http import Endpoint
     from .sparql.load import LoadReport, load_store
+    from .sparql.profiles import store_endpoint, store_names
     from .sparql.query import run_query
     from .sparql.results import QueryResult
     from .stats import Stats, count
@@ -59,6 +60,7 @@ _LAZY = {name: module for module, names in {
     "sparql.catalogue": ("NamedQuery", "load_query", "shipped_queries"),
     "sparql.http": ("Endpoint",),
     "sparql.load": ("LoadReport", "load_store"),
+    "sparql.profiles": ("store_endpoint", "store_names"),
     "sparql.query": ("run_query",),
     "sparql.results": ("QueryResult",),
     "stats": ("Stats", "count"),
@@ -117,6 +119,8 @@ __all__ = [
     "shipped_queries",
     "shortener",
     "statistics",
+    "store_endpoint",
+    "store_names",
     "validate",
     "validate_files",
     "wikidata_endpoint",

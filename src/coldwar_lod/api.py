@@ -126,8 +126,8 @@ def validate_files(files: Iterable[Path], data: Path | str | None = None,
 
 def load(endpoint: Endpoint, data: Path | str | None = None, base: str | None = None,
          validator: str = "oxigraph", *, graph: str | None = None, replace: bool = False,
-         chunk_size: int | None = None, progress: Progress | None = None
-         ) -> tuple[Outcome, LoadReport | None]:
+         chunk_size: int | None = None, progress: Progress | None = None,
+         swap_timeout: float | None = None) -> tuple[Outcome, LoadReport | None]:
     """Build, validate and load the dataset into a store, only if it conforms (else the
     store is not touched and the load report is ``None``). See
     :func:`~coldwar_lod.sparql.load.load_store`.
@@ -145,7 +145,8 @@ def load(endpoint: Endpoint, data: Path | str | None = None, base: str | None = 
         return Outcome(result, report), None
     options = {"chunk_size": chunk_size} if chunk_size else {}
     return Outcome(result, report), load_store(result, endpoint, graph=graph, replace=replace,
-                                               progress=progress, **options)
+                                               progress=progress, swap_timeout=swap_timeout,
+                                               **options)
 
 
 def locate(source: str, phrase: str, texts: Path, data: Path | str | None = None

@@ -379,27 +379,35 @@ def open_request(endpoint: Endpoint, method: str, url: str, body: bytes | None =
     """Send one request (no retries) and return the open 2xx response (a context manager).
 
     A ``401`` carrying a Digest challenge is answered once, when there is a user and password;
-    the challenge is kept, so later requests to that service need no second round trip.
+    the challenge is kept, so later requests to that service need no second round trip. A
+    ``401`` to Basic credentials without a challenge is asked again without credentials, to
+    learn the scheme (Virtuoso's ``/sparql-graph-crud-auth`` answers so).
 
     :raises urllib.error.HTTPError: on an error status (and ``URLError``, ``OSError`` for
         transport failures), for :func:`transport_error` to turn into a message.
     """
-    for attempt in (0, 1):
-        request = urllib.request.Request(url, data=body, method=method,
-                                         headers=endpoint.headers(headers, method, url))
+    answered = probed = False
+    while True:
+        sent = endpoint.headers(headers, method, url)
+        if probed:  # ask without credentials, to be told the scheme
+            sent.pop("Authorization", None)
+        request = urllib.request.Request(url, data=body, method=method, headers=sent)
         try:
             response: http.client.HTTPResponse = urllib.request.urlopen(
                 request, timeout=endpoint.timeout)
             return response
         except urllib.error.HTTPError as exc:
             who = endpoint.credentials
-            if attempt or exc.code != 401 or not who or who.token:
+            if exc.code != 401 or not who or who.token or answered:
                 raise
-            challenges = exc.headers.get_all("WWW-Authenticate") or [] if exc.headers else []
-            if not any(digest_challenge(url, c) for c in challenges):
+            challenges = (exc.headers.get_all("WWW-Authenticate") or []) if exc.headers else []
+            if any(digest_challenge(url, c) for c in challenges):
+                answered, probed = True, False  # answer it, once
+            elif sent.get("Authorization", "").startswith("Basic") and not probed:
+                probed = True  # Virtuoso refuses Basic without saying it wants Digest
+            else:
                 raise
             _error_body(exc)  # read it, so the connection can be reused
-    raise AssertionError("unreachable")
 
 
 def http_request(endpoint: Endpoint, method: str, url: str, *, body: bytes | None = None,

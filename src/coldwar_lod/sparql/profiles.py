@@ -87,6 +87,15 @@ PROFILES: dict[str, StoreProfile] = {p.name: p for p in (
 STORE_NAMES = ("auto", *PROFILES)
 
 
+def store_names() -> tuple[str, ...]:
+    """The names of the store profiles, ``auto`` (ask the server) first.
+
+    >>> store_names()
+    ('auto', 'oxigraph', 'virtuoso', 'fuseki', 'graphdb', 'qlever', 'generic')
+    """
+    return STORE_NAMES
+
+
 def detect(url: str, timeout: float = 10.0) -> str:
     """The profile of the server at ``url``, from its ``Server`` header; ``generic`` if it does
     not say (or cannot be asked: the load's first request then reports why)."""
@@ -124,6 +133,10 @@ def store_endpoint(url: str, store: str = "generic", *, update_url: str | None =
     ``update_url`` / ``gsp_url`` override the profile's (``gsp_url=""``: no GSP).
 
     :raises InputError: for an unknown store name or a bad URL.
+
+    >>> ep = store_endpoint("http://127.0.0.1:7878", "oxigraph", env={})
+    >>> ep.update_url, ep.dataset_url
+    ('http://127.0.0.1:7878/update', 'http://127.0.0.1:7878/store')
     """
     if store == "auto":
         store = detect(url, min(timeout, 10.0))
