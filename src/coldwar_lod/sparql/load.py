@@ -290,7 +290,7 @@ def _form(**fields: str) -> bytes:
 
 
 def _receipt_quad(receipt: str) -> str:
-    return (f"<{receipt}> <{RDFS.comment}> \"the swap of a coldwar-lod load was applied\" "
+    return (f"<{receipt}> {RDFS.comment} \"the swap of a coldwar-lod load was applied\" "
             f"<{receipt}> .\n")
 
 

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import InputError
+from .auth import split_userinfo
 from .http import Endpoint
 
 #: Virtuoso's SQL ``checkpoint``, through SPARQL (the function ``exec``): it writes every
@@ -140,6 +141,11 @@ def store_endpoint(url: str, store: str = "generic", *, update_url: str | None =
     """
     if store == "auto":
         store = detect(url, min(timeout, 10.0))
+        found = PROFILES[store]
+        # a store that serves at its root, given a URL with a path of its own: as written
+        if found.base_example.count("/") == 2 and urllib.parse.urlsplit(
+                _base(split_userinfo(url)[0], found)).path.strip("/"):
+            store = "generic"
     profile = PROFILES.get(store)
     if profile is None:
         raise InputError(f"unknown store {store!r}; one of: {', '.join(STORE_NAMES)}")
