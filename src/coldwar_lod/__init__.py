@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .api import (
         Outcome,
         export,
+        export_bulk,
         load,
         locate,
         statistics,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 #: Imported on first use (PEP 562), so that ``coldwar-lod build`` starts fast, and the
 #: validating child process imports only what it uses.
 _LAZY = {name: module for module, names in {
-    "api": ("Outcome", "export", "load", "locate", "statistics", "validate_files",
+    "api": ("Outcome", "export", "export_bulk", "load", "locate", "statistics", "validate_files",
             "write_dataset", "write_unlinked"),
     "dataset": ("Build", "dataset_files"),
     "namespaces": ("IriSpace", "shortener"),
@@ -110,6 +111,7 @@ __all__ = [
     "count",
     "dataset_files",
     "export",
+    "export_bulk",
     "load",
     "load_query",
     "load_store",

@@ -19,6 +19,7 @@ from .rdfio import read_rdf
 from .records import Locator, load_records
 from .resources import default_data_dir, is_packaged
 from .sources import find_passages, source_text
+from .sparql.bulk import bulk_files
 from .sparql.http import Endpoint
 from .sparql.load import LoadReport, load_store
 from .stats import count
@@ -97,6 +98,32 @@ def export(fmt: str, output: Path | str | None = None, data: Path | str | None =
     content = result.serialize(fmt)
     files = write_files({Path(output): content}) if output is not None else {}
     return Outcome(result, report, files), content
+
+
+def export_bulk(store: str, folder: Path | str, data: Path | str | None = None,
+                base: str | None = None, validator: str = "oxigraph",
+                graph: str | None = None) -> Outcome:
+    """Build, validate and write the files and ``load.sh`` script for a store's own bulk
+    loader into ``folder`` (see :mod:`coldwar_lod.sparql.bulk`), only if the data conforms.
+
+    :raises coldwar_lod.errors.InputError: for a store without a bulk loader, or an
+        unwritable folder.
+
+    >>> import tempfile
+    >>> outcome = export_bulk("virtuoso", tempfile.mkdtemp())
+    >>> sorted(path.name for path in outcome.files)
+    ['data.nt', 'load.sh', 'load.sql', 'ontology.nt', 'shapes.nt']
+    """
+    result = build(data, base)
+    report = validate(result, validator)
+    if not report.conforms:
+        return Outcome(result, report)
+    files = bulk_files(result, store, folder, graph)
+    written = write_files(files)
+    for path in written:
+        if path.name == "load.sh":
+            path.chmod(0o755)
+    return Outcome(result, report, written)
 
 
 def validate_files(files: Iterable[Path], data: Path | str | None = None,
