@@ -12,20 +12,16 @@ must recover the data from what was made durable.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import signal
 import subprocess
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
-from .server import free_port
+from .server import ServerProcess, free_port, missing
 
 USER = "coldwar"
 PASSWORD = "dig3st-pw"
@@ -85,14 +81,11 @@ def require_virtuoso() -> tuple[str, str]:
     """The binaries, or skip the test (fail instead in CI, where they must be installed)."""
     found = virtuoso_binaries()
     if found is None:
-        message = "Virtuoso is not installed (run .ci/install-debian-packages as root)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("Virtuoso is not installed (run .ci/install-debian-packages as root)")
     return found
 
 
-class VirtuosoServer:
+class VirtuosoServer(ServerProcess):
     """``virtuoso-t`` on 127.0.0.1 with its database in ``folder``; ``allowed`` is a folder
     its bulk loader may read (``DirsAllowed``)."""
 
@@ -101,7 +94,7 @@ class VirtuosoServer:
         self.folder = folder
         self.allowed = allowed or folder
         self.sql_port = self.http_port = 0
-        self.process: subprocess.Popen[bytes] | None = None
+        self.query_path = "/sparql"
 
     @property
     def url(self) -> str:
@@ -122,7 +115,7 @@ class VirtuosoServer:
                 [self.binary, "-c", "virtuoso.ini", "+foreground"], cwd=self.folder,
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             log.close()
-            if self._wait_until_ready():
+            if self._wait_until_ready(60.0):
                 if fresh:
                     self.isql(_SETUP)
                 return self
@@ -133,46 +126,14 @@ class VirtuosoServer:
         path = self.folder / "virtuoso.log"
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
 
-    def _wait_until_ready(self, seconds: float = 60.0) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process is None or self.process.poll() is not None:
-                return False
-            try:
-                self.select("ASK {}")
-                return True
-            except OSError:
-                time.sleep(0.1)
-        return False
-
-    def stop(self) -> None:
-        """A normal stop (SIGTERM: Virtuoso's quick shutdown, no checkpoint)."""
-        self._signal(signal.SIGTERM)
-
     def kill(self) -> None:
         """A crash: SIGKILL, nothing flushed."""
-        self._signal(signal.SIGKILL)
-
-    def _signal(self, sig: int) -> None:
-        if self.process is None:
-            return
-        self.process.send_signal(sig)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process = None
+        self.stop(signal.SIGKILL)
 
     def restart(self, crash: bool = True) -> None:
+        """Stop (a crash, or Virtuoso's quick shutdown on SIGTERM) and start again."""
         (self.kill if crash else self.stop)()
         self.start()
-
-    def __enter__(self) -> VirtuosoServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # Direct access, independent of the code under test -------------------------------------
 
@@ -184,18 +145,6 @@ class VirtuosoServer:
         if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
             raise RuntimeError(f"isql failed: {done.stdout}{done.stderr}")
         return done.stdout
-
-    def select(self, query: str) -> list[dict[str, str]]:
-        """Run a query anonymously on ``/sparql``; rows of plain values."""
-        body = urllib.parse.urlencode({"query": query}).encode()
-        request = urllib.request.Request(f"{self.url}/sparql", data=body, headers={
-            "Accept": "application/sparql-results+json",
-            "Content-Type": "application/x-www-form-urlencoded"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            doc = json.load(response)
-        if "boolean" in doc:
-            return [{"boolean": str(doc["boolean"]).lower()}]
-        return [{k: v["value"] for k, v in row.items()} for row in doc["results"]["bindings"]]
 
     def graphs(self, prefixes: tuple[str, ...] = ("https://w3id.org/coldwar-lod/",
                                                   "https://example.org/")) -> dict[str, int]:

@@ -8,12 +8,8 @@ of a real Oxigraph server.
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,7 +22,7 @@ from coldwar_lod.errors import EXIT_ENDPOINT, EndpointError
 from coldwar_lod.sparql.http import Endpoint
 from coldwar_lod.sparql.load import dataset_graphs, load_store
 
-from ..conftest import DATA, ROOT
+from ..conftest import DATA
 from ..server import Delay, Fail, OxigraphServer, Proxy, Seen, oxigraph
 
 pytestmark = pytest.mark.server
@@ -79,19 +75,6 @@ class Canned:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[OxigraphServer]:
-    with oxigraph(tmp_path / "oxigraph", persistent=False) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def older(built: Build) -> Build:
-    import dataclasses
-
-    return dataclasses.replace(built, triples=built.triples[::2])
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -156,8 +139,8 @@ def test_wikidata_check_against_a_store_that_is_not_wikidata(built: Build,
 # Credentials, timeouts, signals ---------------------------------------------------------------
 
 
-def test_credentials_in_the_url_are_used(server: OxigraphServer, built: Build) -> None:
-    with Proxy(server.url) as proxy:
+def test_credentials_in_the_url_are_used(memory_server: OxigraphServer, built: Build) -> None:
+    with Proxy(memory_server.url) as proxy:
         url = proxy.url.replace("http://", "http://ada:pa55%40word@")
         code, out, err = cli("load", "--endpoint", url, env={"COLDWAR_LOD_ENDPOINT_USER": ""})
     assert code == 0, err
@@ -165,12 +148,12 @@ def test_credentials_in_the_url_are_used(server: OxigraphServer, built: Build) -
     asked = [s for s in proxy.seen if (s.method, s.path) != ("GET", "/")]
     assert {s.headers.get("authorization") for s in asked} == {
         "Basic YWRhOnBhNTVAd29yZA=="}  # ada:pa55@word
-    assert targets(server) == expected(built)
+    assert targets(memory_server) == expected(built)
 
 
-def test_timeout_is_honoured_for_the_swap(server: OxigraphServer, older: Build) -> None:
-    load_store(older, server.url)
-    with Proxy(server.url, lambda seen: Delay(6) if swap(seen) else None) as proxy:
+def test_timeout_is_honoured_for_the_swap(memory_server: OxigraphServer, older: Build) -> None:
+    load_store(older, memory_server.url)
+    with Proxy(memory_server.url, lambda seen: Delay(6) if swap(seen) else None) as proxy:
         started = time.monotonic()
         code, _, err = cli("load", "--endpoint", proxy.url, "--replace", "--timeout", "1")
         took = time.monotonic() - started
@@ -179,9 +162,9 @@ def test_timeout_is_honoured_for_the_swap(server: OxigraphServer, older: Build) 
     assert took < 6  # not the 600 s the swap used to get whatever --timeout said
 
 
-def test_drop_advice_names_the_graphs(server: OxigraphServer, older: Build,
+def test_drop_advice_names_the_graphs(memory_server: OxigraphServer, older: Build,
                                       built: Build) -> None:
-    load_store(older, server.url)
+    load_store(older, memory_server.url)
 
     def rule(seen: Seen) -> Fail | None:
         if swap(seen):
@@ -189,47 +172,13 @@ def test_drop_advice_names_the_graphs(server: OxigraphServer, older: Build,
         return Fail(500, "no drops today") if "DROP SILENT GRAPH" in seen.text else None
 
     lines: list[str] = []
-    with Proxy(server.url, rule) as proxy, pytest.raises(EndpointError):
+    with Proxy(memory_server.url, rule) as proxy, pytest.raises(EndpointError):
         load_store(built, Endpoint.from_url(proxy.url), replace=True, progress=lines.append)
     advice = [line for line in lines if "drop them afterwards" in line]
     assert advice and "<...>" not in advice[0]
     assert f"DROP SILENT GRAPH <{DATA_GRAPH}.load-" in advice[0]
-    left = [g for g in server.graphs() if ".load-" in g]
+    left = [g for g in memory_server.graphs() if ".load-" in g]
     assert left and all(f"<{g}>" in advice[0] for g in left)
-
-
-def _default_signals() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def test_sigterm_stops_a_load_as_ctrl_c_does(server: OxigraphServer, older: Build) -> None:
-    load_store(older, server.url)
-    before = server.dump(DATA_GRAPH)
-    with Proxy(server.url, lambda seen: Delay(0.3) if gsp_post(seen) else None) as proxy:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "coldwar_lod", "--data", str(DATA), "load", "--endpoint",
-             proxy.url, "--replace", "--chunk-size", "1000"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            preexec_fn=_default_signals)
-        try:
-            deadline = time.monotonic() + 60
-            while proxy.count(gsp_post) < 3 and time.monotonic() < deadline:
-                assert process.poll() is None, process.communicate()
-                time.sleep(0.05)
-            process.send_signal(signal.SIGTERM)
-            _, err = process.communicate(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        time.sleep(0.5)  # an upload still in flight lands now, if at all
-    assert process.returncode == 128 + signal.SIGTERM, err
-    assert b"terminated" in err
-    assert server.dump(DATA_GRAPH) == before
-    assert targets(server) == expected(older)
-    # the temporary graphs were dropped (one upload in flight may land after the drop)
-    assert len([g for g in server.graphs() if ".load-" in g]) <= 1
 
 
 def test_a_library_user_keeps_a_600_s_floor_unless_asking() -> None:

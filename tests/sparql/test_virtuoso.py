@@ -65,23 +65,6 @@ def swap(seen: Seen) -> bool:
     return seen.path.startswith("/sparql-auth") and "-done>" in seen.text
 
 
-@pytest.fixture(scope="module")
-def edited(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """A second version of the dataset: one description changed."""
-    import csv
-    import shutil
-
-    folder = tmp_path_factory.mktemp("edited") / "data"
-    shutil.copytree(DATA, folder)
-    path = folder / "persons.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    rows[1][rows[0].index("description")] = "A description changed for the second version."
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
-    return coldwar_lod.build(folder)
-
-
 # Loading, reloading, replacing; each survives a crash -------------------------------------------
 
 

@@ -140,7 +140,7 @@ def load_cmd(ctx: Context, endpoint: str, update_endpoint: str | None,
     _stop_unless_conforms(checked.report, checked.build.space, "the store was not touched.")
     assert done is not None
     how = {"gsp": "Graph Store Protocol", "update": "SPARQL Update",
-           "dataset": "one Graph Store Protocol request (one transaction)"}[done.method]
+           "dataset": "Graph Store Protocol, all graphs in one request"}[done.method]
     width = max(len(g.iri) for g in done.graphs) + 2
     for g in done.graphs:
         click.echo(f"  {'<' + g.iri + '>':<{width}} {done.after[g.iri]:>9,} triples "
