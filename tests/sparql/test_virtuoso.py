@@ -62,7 +62,9 @@ def cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 
 
 def swap(seen: Seen) -> bool:
-    return seen.path.startswith("/sparql-auth") and "-done>" in seen.text
+    """The one update that writes the targets (and the load's receipt, with INSERT DATA)."""
+    return (seen.path.startswith("/sparql-auth") and "INSERT DATA" in seen.text
+            and "-done>" in seen.text)
 
 
 # Loading, reloading, replacing; each survives a crash -------------------------------------------
@@ -193,3 +195,42 @@ def test_the_profile(tmp_path: Path) -> None:
     assert (anonymous.update_url, anonymous.gsp_url) == ("http://127.0.0.1:8890/sparql",
                                                          "http://127.0.0.1:8890/sparql-graph-crud")
     assert dataclasses.replace(service, timeout=1).credentials.user == "u"
+
+
+def test_swap_applied_but_its_answer_lost(built: Build, edited: Build,
+                                          virtuoso: VirtuosoServer) -> None:
+    load_store(built, endpoint(virtuoso))
+
+    def rule(seen: Seen) -> Drop | None:
+        if swap(seen):  # Virtuoso applies the update, but its answer never arrives
+            proxy.forward(seen.method, seen.path, seen.headers, seen.body)
+            return Drop()
+        return None
+
+    with Proxy(virtuoso.url, rule) as proxy:
+        report = load_store(edited, endpoint(proxy), replace=True)
+    assert sum(1 for s in proxy.seen if swap(s)) == 1
+    assert report.after == expected(edited)
+    assert holds(virtuoso, edited)
+
+
+def test_failure_half_way_through_the_upload(built: Build, edited: Build,
+                                             virtuoso: VirtuosoServer) -> None:
+    other = coldwar_lod.build(DATA, "https://example.org/cw/")
+    load_store(other, endpoint(virtuoso), graph=DATA_GRAPH)
+    before = virtuoso.dump(DATA_GRAPH)
+
+    def upload(seen: Seen) -> bool:  # an upload signed with Digest (not a handshake)
+        return (seen.method == "POST" and "crud" in seen.path
+                and seen.headers.get("authorization", "").startswith("Digest"))
+
+    def rule(seen: Seen) -> Fail | None:  # the third chunk fails; two have landed
+        if upload(seen) and proxy.count(upload) >= 3:
+            return Fail(500, "Virtuoso 42000 Error SR008: disk full")
+        return None
+
+    with Proxy(virtuoso.url, rule) as proxy, pytest.raises(EndpointError) as caught:
+        load_store(built, endpoint(proxy), graph=DATA_GRAPH, replace=True, chunk_size=2000)
+    assert "failed (HTTP 500): Virtuoso 42000 Error SR008: disk full" in str(caught.value)
+    assert virtuoso.dump(DATA_GRAPH) == before
+    assert not [g for g in virtuoso.graphs() if ".load-" in g]  # temporary graphs dropped
