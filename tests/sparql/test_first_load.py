@@ -3,6 +3,7 @@ and the receipt in one N-Quads POST, no temporary graph; all or nothing all the 
 
 from __future__ import annotations
 
+import dataclasses
 import urllib.error
 import urllib.request
 
@@ -75,3 +76,17 @@ def test_first_load_refused_or_lost_leaves_the_store_empty(
         load_store(built, store_endpoint(proxy.url, "oxigraph", env={}))
     assert "the graphs were dropped again (the store is as it was)" in str(caught.value)
     assert memory_server.graphs() == {}
+
+
+def test_updates_stay_below_the_profiles_largest(built: Build,
+                                                 memory_server: OxigraphServer) -> None:
+    service = dataclasses.replace(
+        store_endpoint(memory_server.url, "oxigraph", gsp_url="", env={}), max_update=3000,
+        dataset_url=None)
+    with Proxy(memory_server.url) as proxy:
+        load_store(built, dataclasses.replace(service, update_url=proxy.url + "/update"))
+    inserts = [s.text for s in proxy.seen if "INSERT DATA" in s.text and ".load-" in s.text
+               and "-done>" not in s.text]
+    assert len(inserts) == -(-len(built.triples) // 3000) + 2  # data in pieces; the rest
+    assert max(text.count(" .\n") for text in inserts) <= 3000
+    assert memory_server.graphs() == expected(built)

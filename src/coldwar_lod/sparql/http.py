@@ -71,7 +71,8 @@ class Endpoint:
     ``credentials`` are kept out of ``repr``. What a store profile adds: ``store`` (its name),
     ``row_cap`` (the most rows or triples one answer holds: reads are paged below it),
     ``dataset_url`` (where one POST of N-Quads is one transaction, for a first load without
-    temporary graphs) and ``durable`` (a query that makes the writes so far durable).
+    temporary graphs), ``durable`` (a query that makes the writes so far durable) and
+    ``max_update`` (the most triples one ``INSERT DATA`` may carry).
     ``user_agent`` is the ``User-Agent`` header every request sends (services such as the
     Wikidata Query Service ask for the tool's name, version and a contact URL).
 
@@ -97,6 +98,7 @@ class Endpoint:
     row_cap: int | None = None
     dataset_url: str | None = None
     durable: str | None = field(default=None, repr=False)
+    max_update: int | None = None
 
     @classmethod
     def from_url(cls, url: str, *, update_url: str | None = None, gsp_url: str | None = None,

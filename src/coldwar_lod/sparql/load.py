@@ -200,7 +200,10 @@ class _Loader:
             self.upload(name, plan.remove, plan.remove_graph)
 
     def upload(self, name: str, triples: Sequence[ox.Triple], tmp: str) -> None:
-        pieces = chunks(triples, self.chunk_size)
+        size = self.chunk_size
+        if self.method == "update" and self.endpoint.max_update:  # the store's largest update
+            size = min(size, self.endpoint.max_update)
+        pieces = chunks(triples, size)
         sent = 0
         for piece in pieces:
             payload = ox.serialize(piece, format=ox.RdfFormat.N_TRIPLES) or b""

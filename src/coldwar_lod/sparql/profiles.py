@@ -45,7 +45,9 @@ class StoreProfile:
     query: str
     update: str
     gsp: str | None
-    dataset: str | None  # one POST of N-Quads here is one transaction
+    # one POST of N-Quads here is one transaction: set only where a test shows it (Fuseki's
+    # /data and GraphDB's /statements should be, but no server here proves it)
+    dataset: str | None
     auth: str
     row_cap: int | None
     max_update: int | None  # triples per INSERT DATA request it accepts
@@ -69,11 +71,11 @@ PROFILES: dict[str, StoreProfile] = {p.name: p for p in (
                  "committed writes are in the transaction log; a checkpoint (run after each "
                  "load) writes them into the database", "virtuoso", True,
                  "http://127.0.0.1:8890", "/sparql-auth", "/sparql-graph-crud-auth"),
-    StoreProfile("fuseki", "Apache Jena Fuseki (TDB2)", "/sparql", "/update", "/data", "/data",
+    StoreProfile("fuseki", "Apache Jena Fuseki (TDB2)", "/sparql", "/update", "/data", None,
                  "Basic", None, None, None, "every request is a TDB2 transaction, durable "
                  "when it returns", "fuseki", False, "http://localhost:3030/coldwar"),
     StoreProfile("graphdb", "GraphDB / RDF4J", "", "/statements", "/rdf-graphs/service",
-                 "/statements", "Basic (or GDB token as Bearer)", None, None, None,
+                 None, "Basic (or GDB token as Bearer)", None, None, None,
                  "every request is a transaction, durable when it returns", "graphdb", False,
                  "http://localhost:7200/repositories/coldwar"),
     StoreProfile("qlever", "QLever", "/", "/", "/", None, "Bearer (its access token)", None,
@@ -166,7 +168,7 @@ def store_endpoint(url: str, store: str = "generic", *, update_url: str | None =
         explicit, credentials=plain.credentials, secrets=plain.credentials.secrets,
         store=profile.name, row_cap=profile.row_cap,
         dataset_url=base + profile.dataset if profile.dataset else None,
-        durable=profile.durable)
+        durable=profile.durable, max_update=profile.max_update)
 
 
 def profile_table() -> list[tuple[str, ...]]:
