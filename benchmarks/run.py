@@ -602,7 +602,7 @@ def oxigraph_loads(nt_file: Path, runs: int, graph: str, work: Path,
                        "server_peak_mib": peak, "runs": runs}
         if data is None:
             out["load_store"] = {"skipped": "above --store-load-max triples"}
-        elif (ROOT / "src" / "coldwar_lod" / "store.py").is_file():
+        elif (ROOT / "src" / "coldwar_lod" / "sparql" / "load.py").is_file():
             try:
                 r = run_worker("store-load", "--data", str(data), "--port", str(port),
                                "--runs", str(runs))

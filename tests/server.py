@@ -16,6 +16,7 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NoReturn, Self
 
 import pytest
 
@@ -40,14 +42,18 @@ def oxigraph_binary() -> str | None:
     return shutil.which("oxigraph")
 
 
+def missing(message: str) -> NoReturn:
+    """Skip a test whose server is not installed; fail it in CI, where it must be."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_oxigraph() -> str:
     """The binary, or skip the test (fail instead in CI, where it must be installed)."""
     binary = oxigraph_binary()
     if binary is None:
-        message = "the oxigraph server is not installed (pip install -e '.[test]')"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("the oxigraph server is not installed (pip install -e '.[test]')")
     return binary
 
 
@@ -58,7 +64,64 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class OxigraphServer:
+class ServerProcess:
+    """A server process a test starts: ready when it answers a query, stopped by a signal
+    (SIGTERM unless told), usable as a context manager. ``select`` asks it directly,
+    independent of the code under test."""
+
+    process: subprocess.Popen[bytes] | None = None
+    query_path = "/query"
+
+    @property
+    def url(self) -> str:
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def _wait_until_ready(self, seconds: float = 20.0) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                return False
+            try:
+                self.select("ASK {}")
+                return True
+            except OSError:
+                time.sleep(0.05)
+        return False
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process is None:
+            return
+        self.process.send_signal(sig)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def select(self, query: str) -> list[dict[str, str]]:
+        """Run a query against the server's own default graph; rows of plain values."""
+        body = urllib.parse.urlencode({"query": query}).encode()
+        request = urllib.request.Request(f"{self.url}{self.query_path}", data=body, headers={
+            "Accept": "application/sparql-results+json",
+            "Content-Type": "application/x-www-form-urlencoded"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            doc = json.load(response)
+        if "boolean" in doc:
+            return [{"boolean": str(doc["boolean"]).lower()}]
+        return [{k: v["value"] for k, v in row.items()} for row in doc["results"]["bindings"]]
+
+
+class OxigraphServer(ServerProcess):
     """``oxigraph serve`` on 127.0.0.1:PORT with its store (RocksDB) in ``folder``.
 
     ``persistent=False`` keeps the store in memory: the same server and transactions, faster
@@ -96,48 +159,7 @@ class OxigraphServer:
         raise RuntimeError("oxigraph did not start:\n"
                            + (self.folder / "server.log").read_text(errors="replace"))
 
-    def _wait_until_ready(self, seconds: float = 20.0) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process is None or self.process.poll() is not None:
-                return False
-            try:
-                self.select("ASK {}")
-                return True
-            except OSError:
-                time.sleep(0.05)
-        return False
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process = None
-
-    def __enter__(self) -> OxigraphServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     # Direct access, independent of the code under test -------------------------------------
-
-    def select(self, query: str) -> list[dict[str, str]]:
-        """Run a query against the union of all graphs; rows of plain values."""
-        body = urllib.parse.urlencode({"query": query}).encode()
-        request = urllib.request.Request(f"{self.url}/query", data=body, headers={
-            "Accept": "application/sparql-results+json",
-            "Content-Type": "application/x-www-form-urlencoded"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            doc = json.load(response)
-        if "boolean" in doc:
-            return [{"boolean": str(doc["boolean"]).lower()}]
-        return [{k: v["value"] for k, v in row.items()} for row in doc["results"]["bindings"]]
 
     def graphs(self) -> dict[str, int]:
         """Every named graph and its number of triples."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .api import (
         Outcome,
         export,
+        export_bulk,
         load,
         locate,
         statistics,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from .sparql.catalogue import NamedQuery, load_query, shipped_queries
     from .sparql.http import Endpoint
     from .sparql.load import LoadReport, load_store
+    from .sparql.profiles import store_endpoint, store_names
     from .sparql.query import run_query
     from .sparql.results import QueryResult
     from .stats import Stats, count
@@ -57,7 +59,7 @@ if TYPE_CHECKING:
 #: Imported on first use (PEP 562), so that ``coldwar-lod build`` starts fast, and the
 #: validating child process imports only what it uses.
 _LAZY = {name: module for module, names in {
-    "api": ("Outcome", "export", "load", "locate", "statistics", "validate_files",
+    "api": ("Outcome", "export", "export_bulk", "load", "locate", "statistics", "validate_files",
             "write_dataset", "write_unlinked"),
     "dataset": ("Build", "dataset_files"),
     "namespaces": ("IriSpace", "shortener"),
@@ -67,6 +69,7 @@ _LAZY = {name: module for module, names in {
     "sparql.catalogue": ("NamedQuery", "load_query", "shipped_queries"),
     "sparql.http": ("Endpoint",),
     "sparql.load": ("LoadReport", "load_store"),
+    "sparql.profiles": ("store_endpoint", "store_names"),
     "sparql.query": ("run_query",),
     "sparql.results": ("QueryResult",),
     "stats": ("Stats", "count"),
@@ -129,6 +132,7 @@ __all__ = [
     "count",
     "dataset_files",
     "export",
+    "export_bulk",
     "load",
     "load_query",
     "load_store",
@@ -141,6 +145,8 @@ __all__ = [
     "shipped_queries",
     "shortener",
     "statistics",
+    "store_endpoint",
+    "store_names",
     "suggest_links",
     "validate",
     "validate_files",

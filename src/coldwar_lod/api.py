@@ -19,6 +19,7 @@ from .rdfio import read_rdf
 from .records import Locator, load_records
 from .resources import default_data_dir, is_packaged
 from .sources import find_passages, source_text
+from .sparql.bulk import bulk_files
 from .sparql.http import Endpoint
 from .sparql.load import LoadReport, load_store
 from .stats import count
@@ -99,6 +100,32 @@ def export(fmt: str, output: Path | str | None = None, data: Path | str | None =
     return Outcome(result, report, files), content
 
 
+def export_bulk(store: str, folder: Path | str, data: Path | str | None = None,
+                base: str | None = None, validator: str = "oxigraph",
+                graph: str | None = None) -> Outcome:
+    """Build, validate and write the files and ``load.sh`` script for a store's own bulk
+    loader into ``folder`` (see :mod:`coldwar_lod.sparql.bulk`), only if the data conforms.
+
+    :raises coldwar_lod.errors.InputError: for a store without a bulk loader, or an
+        unwritable folder.
+
+    >>> import tempfile
+    >>> outcome = export_bulk("virtuoso", tempfile.mkdtemp())
+    >>> sorted(path.name for path in outcome.files)
+    ['data.nt', 'load.sh', 'load.sql', 'ontology.nt', 'shapes.nt']
+    """
+    result = build(data, base)
+    report = validate(result, validator)
+    if not report.conforms:
+        return Outcome(result, report)
+    files = bulk_files(result, store, folder, graph)
+    written = write_files(files)
+    for path in written:
+        if path.name == "load.sh":
+            path.chmod(0o755)
+    return Outcome(result, report, written)
+
+
 def validate_files(files: Iterable[Path], data: Path | str | None = None,
                    base: str | None = None, validator: str = "oxigraph") -> ValidationReport:
     """Validate RDF files against the shapes. Where the records can be read, results name the
@@ -126,8 +153,8 @@ def validate_files(files: Iterable[Path], data: Path | str | None = None,
 
 def load(endpoint: Endpoint, data: Path | str | None = None, base: str | None = None,
          validator: str = "oxigraph", *, graph: str | None = None, replace: bool = False,
-         chunk_size: int | None = None, progress: Progress | None = None
-         ) -> tuple[Outcome, LoadReport | None]:
+         chunk_size: int | None = None, progress: Progress | None = None,
+         swap_timeout: float | None = None) -> tuple[Outcome, LoadReport | None]:
     """Build, validate and load the dataset into a store, only if it conforms (else the
     store is not touched and the load report is ``None``). See
     :func:`~coldwar_lod.sparql.load.load_store`.
@@ -145,7 +172,8 @@ def load(endpoint: Endpoint, data: Path | str | None = None, base: str | None = 
         return Outcome(result, report), None
     options = {"chunk_size": chunk_size} if chunk_size else {}
     return Outcome(result, report), load_store(result, endpoint, graph=graph, replace=replace,
-                                               progress=progress, **options)
+                                               progress=progress, swap_timeout=swap_timeout,
+                                               **options)
 
 
 def locate(source: str, phrase: str, texts: Path, data: Path | str | None = None

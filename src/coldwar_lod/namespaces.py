@@ -60,6 +60,9 @@ class RDFS(Vocabulary):
     label: NamedNode
     comment: NamedNode
     subClassOf: NamedNode  # noqa: N815
+    subPropertyOf: NamedNode  # noqa: N815
+    domain: NamedNode
+    range: NamedNode
     seeAlso: NamedNode  # noqa: N815
     Class: NamedNode
 
@@ -68,6 +71,7 @@ class XSD(Vocabulary):
     NS = "http://www.w3.org/2001/XMLSchema#"
     string: NamedNode
     integer: NamedNode
+    decimal: NamedNode
     date: NamedNode
     dateTime: NamedNode  # noqa: N815
     gYear: NamedNode  # noqa: N815
@@ -81,13 +85,24 @@ class OWL(Vocabulary):
     sameAs: NamedNode  # noqa: N815
     Class: NamedNode
     Ontology: NamedNode
+    ObjectProperty: NamedNode
+    DatatypeProperty: NamedNode
+    AnnotationProperty: NamedNode
+    NamedIndividual: NamedNode
+    equivalentClass: NamedNode  # noqa: N815
+    equivalentProperty: NamedNode  # noqa: N815
+    inverseOf: NamedNode  # noqa: N815
+    unionOf: NamedNode  # noqa: N815
 
 
 class SKOS(Vocabulary):
     NS = "http://www.w3.org/2004/02/skos/core#"
     exactMatch: NamedNode  # noqa: N815
+    closeMatch: NamedNode  # noqa: N815
+    broadMatch: NamedNode  # noqa: N815
     altLabel: NamedNode  # noqa: N815
     editorialNote: NamedNode  # noqa: N815
+    definition: NamedNode
 
 
 class DCTERMS(Vocabulary):
@@ -103,6 +118,12 @@ class DCTERMS(Vocabulary):
     conformsTo: NamedNode  # noqa: N815
     isVersionOf: NamedNode  # noqa: N815
     format: NamedNode
+
+
+class FOAF(Vocabulary):
+    NS = "http://xmlns.com/foaf/0.1/"
+    Document: NamedNode
+    primaryTopic: NamedNode  # noqa: N815
 
 
 class PROV(Vocabulary):
@@ -150,6 +171,7 @@ class VOID(Vocabulary):
     subjectsTarget: NamedNode  # noqa: N815
     objectsTarget: NamedNode  # noqa: N815
     dataDump: NamedNode  # noqa: N815
+    inDataset: NamedNode  # noqa: N815
 
 
 class DCAT(Vocabulary):
@@ -186,14 +208,14 @@ class SPDX(Vocabulary):
     checksumAlgorithm_sha256: NamedNode  # noqa: N815
 
 
-#: Namespaces whose terms are only named in prefixes and queries (no constants needed).
+#: Namespaces whose terms are only named in prefixes and queries (no constants needed), and
+#: SHACL's, whose terms the SHACL-to-SPARQL compiler reads by name from the shapes.
 SH = "http://www.w3.org/ns/shacl#"
 WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
 CRM = "http://www.cidoc-crm.org/cidoc-crm/"
 SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
 TIME = "http://www.w3.org/2006/time#"
-FOAF = "http://xmlns.com/foaf/0.1/"
 ORG = "http://www.w3.org/ns/org#"
 CITO = "http://purl.org/spar/cito/"
 
@@ -215,7 +237,7 @@ STANDARD_PREFIXES: dict[str, str] = {
     "rdf": RDF.NS, "rdfs": RDFS.NS, "xsd": XSD.NS, "owl": OWL.NS, "skos": SKOS.NS,
     "dcterms": DCTERMS.NS, "prov": PROV.NS, "oa": OA.NS, "schema": SCHEMA.NS, "bibo": BIBO.NS,
     "void": VOID.NS, "dcat": DCAT.NS, "sh": SH, "wd": WD, "wdt": WDT, "crm": CRM, "sem": SEM,
-    "time": TIME, "foaf": FOAF, "org": ORG, "cito": CITO, "spdx": SPDX.NS,
+    "time": TIME, "foaf": FOAF.NS, "org": ORG, "cito": CITO, "spdx": SPDX.NS,
 }
 
 

@@ -1,16 +1,20 @@
 """The ``coldwar-lod`` group: shared options, the one place errors become exit codes.
 
 Exit codes: 0 success (data conforms), 1 SHACL violations, 2 usage or input error, 3 internal
-error, 4 endpoint error, 5 query error, 130 interrupted. Tracebacks are shown only with
+error, 4 endpoint error, 5 query error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM,
+during a load). Tracebacks are shown only with
 ``--debug``. A reader that stops reading (``| head``) ends the command quietly, with 0.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,6 +37,27 @@ class Context:
         self.data = data
         self.validator = validator
         self.spreadsheet_safe = True
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that it stops as on Ctrl-C (clean-ups run)."""
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While the block runs, SIGTERM stops it as Ctrl-C does (in the main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(_signum: int, _frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def handle_errors(func: F) -> F:
@@ -65,7 +90,10 @@ def handle_errors(func: F) -> F:
             sys.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            if isinstance(exc, Terminated):
+                click.echo("terminated; outputs are unchanged.", err=True)
+                sys.exit(128 + signal.SIGTERM)
             click.echo("interrupted; outputs are unchanged.", err=True)
             sys.exit(130)
         except Exception as exc:
@@ -168,7 +196,8 @@ def _endpoint_options(func: F) -> F:
     """The options that say where a SPARQL service is and how patient to be with it."""
     for option in reversed([
         click.option("--timeout", type=float, default=60.0, show_default=True, metavar="SECONDS",
-                     help="Give up on a request after this long."),
+                     help="Give up on a request after this long (for load without --timeout, "
+                          "the request that writes the graphs and the clean-up get 600 s)."),
         click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
                      help="Retries of a request that failed transiently (dropped connection, "
                           "HTTP 502/503/504), with exponential backoff."),

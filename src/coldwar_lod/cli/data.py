@@ -65,10 +65,25 @@ def validate_cmd(ctx: Context, files: tuple[Path, ...], quiet: bool) -> None:
               help="RDF serialization.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (atomically); default standard output.")
+@click.option("--bulk", nargs=2, metavar="STORE DIR",
+              type=(click.Choice(["oxigraph", "virtuoso", "fuseki", "graphdb", "qlever"]),
+                    click.Path(file_okay=False, path_type=Path)),
+              help="Instead: write into DIR the files and load.sh script for STORE's own bulk "
+                   "loader (the graph names `load` uses).")
 @click.pass_obj
 @handle_errors
-def export_cmd(ctx: Context, fmt: str, output: Path | None) -> None:
-    """Build, validate and write the dataset in one format."""
+def export_cmd(ctx: Context, fmt: str, output: Path | None,
+               bulk: tuple[str, Path] | None) -> None:
+    """Build, validate and write the dataset in one format (or, with --bulk, the files for a
+    store's bulk loader)."""
+    if bulk:
+        store, folder = bulk
+        outcome = api.export_bulk(store, folder, ctx.data, ctx.base, ctx.validator)
+        _stop_unless_conforms(outcome.report, outcome.build.space, "nothing was written.")
+        for path, size in outcome.files.items():
+            click.echo(f"wrote {path} ({size:,} bytes)")
+        click.echo(f"then run: {folder / 'load.sh'}")
+        return
     done, content = api.export(fmt, output, ctx.data, ctx.base, ctx.validator)
     _stop_unless_conforms(done.report, done.build.space, "nothing was written.")
     if output is None:

@@ -15,11 +15,17 @@ from .app import (
     _stop_unless_conforms,
     handle_errors,
     main,
+    sigterm_as_interrupt,
 )
+
+_STORE_HELP = ("The kind of store (its profile: URLs, authentication, row cap, durability; "
+               "see README) [default: {}]; with a name, --endpoint may be the server's base URL.")
 
 
 @main.command("query")
 @click.argument("query", metavar="NAME|FILE")
+@click.option("--store", type=click.Choice(api.store_names()), default="generic",
+              help=_STORE_HELP.format("generic: the URL is the query URL, used as written"))
 @click.option("--endpoint", metavar="URL", envvar="COLDWAR_LOD_ENDPOINT",
               help="Query this SPARQL 1.1 endpoint instead of the built dataset "
                    "[env COLDWAR_LOD_ENDPOINT].")
@@ -34,8 +40,8 @@ from .app import (
 @_endpoint_options
 @click.pass_obj
 @handle_errors
-def query_cmd(ctx: Context, query: str, endpoint: str | None, graph: str | None, fmt: str,
-              timeout: float, retries: int) -> None:
+def query_cmd(ctx: Context, query: str, store: str, endpoint: str | None, graph: str | None,
+              fmt: str, timeout: float, retries: int) -> None:
     """Run a shipped query (by NAME, see `coldwar-lod queries`) or any query FILE.
 
     By default the query runs on the dataset built from the records, in an embedded store;
@@ -46,7 +52,8 @@ def query_cmd(ctx: Context, query: str, endpoint: str | None, graph: str | None,
     named = api.load_query(query)
     space = api.IriSpace.from_base(ctx.base)
     if endpoint:
-        service = api.Endpoint.from_url(endpoint, timeout=timeout, retries=retries)
+        service = api.store_endpoint(endpoint, store, timeout=timeout,
+                                     retries=retries)
         result = api.run_query(named, endpoint=service, base=space.base,
                            graph=None if graph in (None, "none") else graph,
                            service_default_graph=graph == "none")
@@ -60,6 +67,12 @@ def query_cmd(ctx: Context, query: str, endpoint: str | None, graph: str | None,
                nl=False)
     count = "yes/no" if result.kind == "ask" else f"{len(result.rows)} row(s)"
     click.echo(f"{count} in {result.seconds:.3f} s ({result.where})", err=True)
+
+
+def _given(value: float, name: str) -> float | None:
+    """The option's value if the user gave it, else ``None`` (the library's default)."""
+    source = click.get_current_context().get_parameter_source(name)
+    return None if source == click.core.ParameterSource.DEFAULT else value
 
 
 @main.command("queries")
@@ -94,34 +107,40 @@ def queries_cmd(verbose: bool) -> None:
               "(atomically: all graphs or none).")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=100_000, show_default=True,
               help="Triples per upload request.")
+@click.option("--store", type=click.Choice(api.store_names()), default="auto",
+              help=_STORE_HELP.format("auto: asked from the server, else derived from the URL"))
 @_endpoint_options
 @click.pass_obj
 @handle_errors
 def load_cmd(ctx: Context, endpoint: str, update_endpoint: str | None,
              gsp_endpoint: str | None, graph: str | None, replace: bool, chunk_size: int,
-             timeout: float, retries: int) -> None:
+             store: str, timeout: float, retries: int) -> None:
     """Build, validate and load the dataset into a SPARQL 1.1 store.
 
     Uploads with the Graph Store HTTP Protocol (SPARQL Update where the store has none) into
     temporary graphs, checks their triple counts, then replaces the target graphs in one
     update request, so a failed or interrupted load leaves the store as it was. Credentials:
-    COLDWAR_LOD_ENDPOINT_USER and COLDWAR_LOD_ENDPOINT_PASSWORD, or COLDWAR_LOD_ENDPOINT_TOKEN.
-    Exit 1 if the data does not conform, 2 for bad options or an occupied graph without
-    --replace, 4 if the store fails.
+    COLDWAR_LOD_ENDPOINT_USER and COLDWAR_LOD_ENDPOINT_PASSWORD, or COLDWAR_LOD_ENDPOINT_TOKEN
+    (or in the URL, http://user:password@host/). Ctrl-C and SIGTERM stop it the same way: the
+    temporary graphs are dropped. Exit 1 if the data does not conform, 2 for bad options or an
+    occupied graph without --replace, 4 if the store fails.
     """
-    service = api.Endpoint.from_url(endpoint, update_url=update_endpoint,
-                                    gsp_url="" if gsp_endpoint == "none" else gsp_endpoint,
-                                    timeout=timeout, retries=retries)
+    service = api.store_endpoint(endpoint, store, update_url=update_endpoint,
+                                 gsp_url="" if gsp_endpoint == "none" else gsp_endpoint,
+                                 timeout=timeout, retries=retries)
 
     def progress(line: str) -> None:
         click.echo(line, err=True)
 
-    click.echo(f"endpoint: {service.describe()}")
-    checked, done = api.load(service, ctx.data, ctx.base, ctx.validator, graph=graph,
-                             replace=replace, chunk_size=chunk_size, progress=progress)
+    click.echo(f"store: {service.store}; endpoint: {service.describe()}")
+    with sigterm_as_interrupt():
+        checked, done = api.load(service, ctx.data, ctx.base, ctx.validator, graph=graph,
+                                 replace=replace, chunk_size=chunk_size, progress=progress,
+                                 swap_timeout=_given(timeout, "timeout"))
     _stop_unless_conforms(checked.report, checked.build.space, "the store was not touched.")
     assert done is not None
-    how = "Graph Store Protocol" if done.method == "gsp" else "SPARQL Update"
+    how = {"gsp": "Graph Store Protocol", "update": "SPARQL Update",
+           "dataset": "Graph Store Protocol, all graphs in one request"}[done.method]
     width = max(len(g.iri) for g in done.graphs) + 2
     for g in done.graphs:
         click.echo(f"  {'<' + g.iri + '>':<{width}} {done.after[g.iri]:>9,} triples "

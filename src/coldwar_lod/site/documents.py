@@ -28,10 +28,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..mapping import sorted_triples
-from .terms import DCTERMS, FOAF, RDF, RDFS, VOID
+from ..namespaces import DCTERMS, FOAF, RDF, RDFS, VOID
 
-_LABEL = ox.NamedNode(RDFS + "label")
-_SUBJECT = ox.NamedNode(RDF + "subject")
+_LABEL = RDFS.label
+_SUBJECT = RDF.subject
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
 
@@ -111,11 +111,11 @@ def describe(document_url: str, topic: str, media_type: str, dataset: str
     """The description a document gives of itself (not part of the dump)."""
     doc = ox.NamedNode(document_url)
     return [
-        ox.Triple(doc, ox.NamedNode(RDF + "type"), ox.NamedNode(FOAF + "Document")),
-        ox.Triple(doc, ox.NamedNode(DCTERMS + "format"), ox.Literal(media_type)),
-        ox.Triple(doc, ox.NamedNode(DCTERMS + "license"), ox.NamedNode(LICENCE)),
-        ox.Triple(doc, ox.NamedNode(FOAF + "primaryTopic"), ox.NamedNode(topic)),
-        ox.Triple(doc, ox.NamedNode(VOID + "inDataset"), ox.NamedNode(dataset)),
+        ox.Triple(doc, RDF.type, FOAF.Document),
+        ox.Triple(doc, DCTERMS.format, ox.Literal(media_type)),
+        ox.Triple(doc, DCTERMS.license, ox.NamedNode(LICENCE)),
+        ox.Triple(doc, FOAF.primaryTopic, ox.NamedNode(topic)),
+        ox.Triple(doc, VOID.inDataset, ox.NamedNode(dataset)),
     ]
 
 

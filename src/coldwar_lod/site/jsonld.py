@@ -19,18 +19,17 @@ from collections.abc import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 
-from ..namespaces import IriSpace
-from .terms import RDF, RDFS, XSD
+from ..namespaces import RDF, RDFS, XSD, IriSpace
 
-_TYPE = RDF + "type"
-_STRING = XSD + "string"
-_INTEGER = XSD + "integer"
-_LANG_STRING = RDF + "langString"
+_TYPE = RDF.type.value
+_STRING = XSD.string.value
+_INTEGER = XSD.integer.value
+_LANG_STRING = RDF.langString.value
 LANGUAGE_MAP = "@language"
 NATIVE_INTEGER = "native"
 
 #: Readable names where the local name would say less.
-_RENAMES = {RDFS + "comment": "description"}
+_RENAMES = {RDFS.comment.value: "description"}
 
 
 def context_url(space: IriSpace) -> str:

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .. import model
-from ..namespaces import IriSpace
+from ..namespaces import RDFS, SKOS, IriSpace
 from ..records import Records, Row, parse_labels, parse_locators
 from ..resources import ontology_file
-from .terms import RDFS, SKOS
 from .words import date_in_words, number_in_words
 
 _RANK_ORDER = {"preferred": 0, "normal": 1, "deprecated": 2}
@@ -93,9 +92,9 @@ class Vocabulary:
             o = q.object
             if not isinstance(o, ox.Literal) or o.language not in ("en", None):
                 continue
-            if q.predicate.value == RDFS + "label" and o.language == "en":
+            if q.predicate.value == RDFS.label.value and o.language == "en":
                 self.labels[q.subject.value] = o.value
-            elif q.predicate.value in (SKOS + "definition", RDFS + "comment"):
+            elif q.predicate.value in (SKOS.definition.value, RDFS.comment.value):
                 self.definitions.setdefault(q.subject.value, o.value)
         self.ontology = space.ontology
 

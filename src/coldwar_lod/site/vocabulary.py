@@ -13,25 +13,24 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import IriSpace
+from ..namespaces import OWL, RDF, RDFS, SH, SKOS, IriSpace
 from .pages import Pages, alternates
-from .terms import OWL, RDF, RDFS, SH, SKOS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 _SECTIONS = (
-    (OWL + "Class", "Classes"),
-    (OWL + "ObjectProperty", "Object properties"),
-    (OWL + "DatatypeProperty", "Datatype properties"),
-    (OWL + "AnnotationProperty", "Annotation properties"),
-    (OWL + "NamedIndividual", "Individuals"),
+    (OWL.Class.value, "Classes"),
+    (OWL.ObjectProperty.value, "Object properties"),
+    (OWL.DatatypeProperty.value, "Datatype properties"),
+    (OWL.AnnotationProperty.value, "Annotation properties"),
+    (OWL.NamedIndividual.value, "Individuals"),
 )
 _FACTS = (
-    (RDFS + "subClassOf", "subclass of"), (RDFS + "subPropertyOf", "subproperty of"),
-    (RDFS + "domain", "domain"), (RDFS + "range", "range"), (RDF + "type", "type"),
-    (OWL + "inverseOf", "inverse of"), (OWL + "equivalentClass", "equivalent class"),
-    (OWL + "equivalentProperty", "equivalent property"), (SKOS + "closeMatch", "close match"),
-    (SKOS + "exactMatch", "exact match"), (SKOS + "broadMatch", "broad match"),
+    (RDFS.subClassOf.value, "subclass of"), (RDFS.subPropertyOf.value, "subproperty of"),
+    (RDFS.domain.value, "domain"), (RDFS.range.value, "range"), (RDF.type.value, "type"),
+    (OWL.inverseOf.value, "inverse of"), (OWL.equivalentClass.value, "equivalent class"),
+    (OWL.equivalentProperty.value, "equivalent property"), (SKOS.closeMatch.value, "close match"),
+    (SKOS.exactMatch.value, "exact match"), (SKOS.broadMatch.value, "broad match"),
 )
 _PROPERTIES = ("Object properties", "Datatype properties", "Annotation properties")
 _SEVERITY = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
@@ -78,9 +77,9 @@ class Graph:
         """The members of an RDF list."""
         out: list[object] = []
         while isinstance(head, ox.BlankNode):
-            first = self.values(head, RDF + "first")
+            first = self.values(head, RDF.first.value)
             out.extend(first)
-            rest = self.values(head, RDF + "rest")
+            rest = self.values(head, RDF.rest.value)
             head = rest[0] if rest else None
         return out
 
@@ -121,7 +120,7 @@ def _describe(value: object, g: Graph, space: IriSpace) -> tuple[str, str | None
                 return f"{prefix}:{iri[len(ns):]}", iri
         return iri, iri
     if isinstance(value, ox.BlankNode):
-        members = [g.items(head) for head in g.values(value, OWL + "unionOf")]
+        members = [g.items(head) for head in g.values(value, OWL.unionOf.value)]
         if members:
             return "one of " + ", ".join(_describe(m, g, space)[0] for m in members[0]), None
         return "an anonymous class", None
@@ -143,26 +142,26 @@ def ontology_page(pages: Pages, ontology: list[ox.Triple], shape_views: list[Sha
                            and s.value.startswith(space.ontology)
                            and len(s.value) > len(space.ontology)), key=lambda s: s.value):
         name = subject.value[len(space.ontology):]
-        types = [t.value for t in g.values(subject, RDF + "type") if isinstance(t, ox.NamedNode)]
+        types = [t.value for t in g.values(subject, RDF.type.value) if isinstance(t, ox.NamedNode)]
         section = next((title for iri, title in _SECTIONS if iri in types), "Other terms")
         facts = []
         for predicate, label in _FACTS:
             values = [_describe(v, g, space) for v in g.values(subject, predicate)
-                      if not (predicate == RDF + "type" and isinstance(v, ox.NamedNode)
+                      if not (predicate == RDF.type.value and isinstance(v, ox.NamedNode)
                               and v.value in dict(_SECTIONS))]
             if values:
                 facts.append((label, sorted(values)))
             elif label in ("domain", "range") and section in _PROPERTIES:
                 facts.append((label, [("not restricted", None)]))
         sections[section].append(TermView(
-            name, g.text(subject, RDFS + "label") or name,
-            g.text(subject, SKOS + "definition") or g.text(subject, RDFS + "comment"),
+            name, g.text(subject, RDFS.label.value) or name,
+            g.text(subject, SKOS.definition.value) or g.text(subject, RDFS.comment.value),
             facts, by_term.get(name, [])))
     ontology_node = ox.NamedNode(space.base + "ontology")
     html = pages.render(
         "ontology.html", "ontology.html", title="The coldwar-lod ontology",
-        intro=g.text(ontology_node, RDFS + "comment") or g.text(ontology_node, SKOS +
-                                                                "definition"),
+        intro=g.text(ontology_node, RDFS.comment.value) or g.text(ontology_node,
+                                                                SKOS.definition.value),
         namespace=space.ontology, sections=[(k, v) for k, v in sections.items() if v],
         iri=space.base + "ontology", alternates=alternates("ontology", "ontology.html"))
     return "ontology.html", html

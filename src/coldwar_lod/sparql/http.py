@@ -5,14 +5,12 @@ Store HTTP Protocol) goes through :func:`http_request`, built on the standard li
 ``urllib``: one place for the ``User-Agent``, the ``Authorization`` header, timeouts, retries
 of transient failures and messages that name the endpoint and the service's own words.
 
-Credentials come from the environment, never from the command line, and never appear in
-messages: ``COLDWAR_LOD_ENDPOINT_USER`` and ``COLDWAR_LOD_ENDPOINT_PASSWORD`` (HTTP basic
-authentication) or ``COLDWAR_LOD_ENDPOINT_TOKEN`` (``Authorization: Bearer``).
+Credentials (:mod:`coldwar_lod.sparql.auth`) come from the environment or the URL, never from
+the command line, and never appear in messages.
 """
 
 from __future__ import annotations
 
-import base64
 import email.utils
 import http.client
 import os
@@ -27,10 +25,17 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..errors import EndpointError, InputError
+from .auth import (
+    ENV_PASSWORD,
+    ENV_TOKEN,
+    ENV_USER,
+    Credentials,
+    digest_challenge,
+    from_env,
+    split_userinfo,
+)
 
-ENV_USER = "COLDWAR_LOD_ENDPOINT_USER"
-ENV_PASSWORD = "COLDWAR_LOD_ENDPOINT_PASSWORD"
-ENV_TOKEN = "COLDWAR_LOD_ENDPOINT_TOKEN"
+__all__ = ["ENV_PASSWORD", "ENV_TOKEN", "ENV_USER", "Endpoint", "http_request"]
 
 #: HTTP statuses worth retrying: the request did not reach a working service.
 TRANSIENT_STATUSES = frozenset({502, 503, 504})
@@ -67,7 +72,12 @@ class Endpoint:
     """A SPARQL service: its query, update and Graph Store Protocol URLs, and how to call them.
 
     Build one with :meth:`from_url`, which derives the update and GSP URLs for the common
-    servers. ``auth`` is the ``Authorization`` header value; it is kept out of ``repr``.
+    servers, or with :func:`coldwar_lod.sparql.profiles.store_endpoint` for a named store.
+    ``credentials`` are kept out of ``repr``. What a store profile adds: ``store`` (its name),
+    ``row_cap`` (the most rows or triples one answer holds: reads are paged below it),
+    ``dataset_url`` (where one POST of N-Quads is one transaction, for a first load without
+    temporary graphs), ``durable`` (a query that makes the writes so far durable) and
+    ``max_update`` (the most triples one ``INSERT DATA`` may carry).
     ``user_agent`` is the ``User-Agent`` header every request sends (services such as the
     Wikidata Query Service ask for the tool's name, version and a contact URL).
 
@@ -86,9 +96,14 @@ class Endpoint:
     timeout: float = 60.0
     retries: int = 3
     backoff: float = 0.5
-    auth: str | None = field(default=None, repr=False, compare=False)
+    credentials: Credentials = field(default=Credentials(), repr=False, compare=False)
     secrets: tuple[str, ...] = field(default=(), repr=False, compare=False)
     user_agent: str = field(default=_USER_AGENT, repr=False, compare=False)
+    store: str = "generic"
+    row_cap: int | None = None
+    dataset_url: str | None = None
+    durable: str | None = field(default=None, repr=False)
+    max_update: int | None = None
 
     @classmethod
     def from_url(cls, url: str, *, update_url: str | None = None, gsp_url: str | None = None,
@@ -113,30 +128,39 @@ class Endpoint:
         Given an ``update_url``, ``url`` is taken as the query URL exactly as written, with no
         derivation (QLever, for one, serves all three at its root URL).
 
+        Credentials in the URL (``http://user:password@host/``) are taken out of every URL and
+        used instead of those in the environment.
+
         :param env: where to read credentials (default ``os.environ``).
         :raises InputError: if a URL is not an absolute http(s) URL, or the timeout or retry
             count is not positive.
         """
+        in_url = None
         for value in (url, update_url, gsp_url):
             if value:
                 _check_url(value)
+                in_url = in_url or split_userinfo(value)[1]
+        url = split_userinfo(url)[0]
+        update_url = split_userinfo(update_url)[0] if update_url else update_url
+        gsp_url = split_userinfo(gsp_url)[0] if gsp_url else gsp_url
         if timeout <= 0:
             raise InputError(f"the timeout must be positive, not {timeout:g}")
         if retries < 0:
             raise InputError(f"the number of retries cannot be negative ({retries})")
         query, update, gsp = derive_urls(url) if not update_url else (url, update_url, None)
-        env = os.environ if env is None else env
-        auth, secrets = _auth_from_env(env)
+        credentials = in_url or from_env(os.environ if env is None else env)
         return cls(query_url=query, update_url=update_url or update,
                    gsp_url=(gsp_url or None) if gsp_url is not None else gsp,
-                   timeout=timeout, retries=retries, backoff=backoff, auth=auth,
-                   secrets=secrets)
+                   timeout=timeout, retries=retries, backoff=backoff, credentials=credentials,
+                   secrets=credentials.secrets)
 
-    def headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        """Request headers: user agent, credentials, and ``extra``."""
+    def headers(self, extra: Mapping[str, str] | None = None, method: str = "GET",
+                url: str = "") -> dict[str, str]:
+        """Request headers: user agent, credentials (for ``method`` on ``url``), ``extra``."""
         headers = {"User-Agent": self.user_agent}
-        if self.auth:
-            headers["Authorization"] = self.auth
+        auth = self.credentials.header(method, url or self.query_url)
+        if auth:
+            headers["Authorization"] = auth
         headers.update(extra or {})
         return headers
 
@@ -195,16 +219,6 @@ def _check_url(url: str) -> None:
         raise InputError(f"not an http(s) URL: {url!r} (e.g. http://localhost:7878)")
 
 
-def _auth_from_env(env: Mapping[str, str]) -> tuple[str | None, tuple[str, ...]]:
-    token = env.get(ENV_TOKEN, "")
-    user = env.get(ENV_USER, "")
-    password = env.get(ENV_PASSWORD, "")
-    if token:
-        return f"Bearer {token}", (token,)
-    if user or password:
-        pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        return f"Basic {pair}", tuple(s for s in (password, pair) if s)
-    return None, ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,7 +282,9 @@ def transport_error(endpoint: Endpoint, url: str, exc: BaseException,
     """The :class:`EndpointError` for a request to ``url`` that failed with ``exc``."""
     where = endpoint.redact(url.split("?")[0])
     if isinstance(exc, urllib.error.HTTPError):
-        error = status_error(endpoint, url, exc.code, _error_body(exc), service)
+        error = status_error(endpoint, url, exc.code, _error_body(exc), service,
+                             exc.headers.get_content_type() if exc.headers else "",
+                             exc.headers.get("Server", "") if exc.headers else "")
         error.retry_after = retry_after(exc.headers.get("Retry-After") if exc.headers else None)
         return error
     if is_timeout(exc):
@@ -308,23 +324,53 @@ def retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def service_message(body: bytes | None, media: str = "") -> str:
+    """The first line of a service's own message, or ``""`` if it sent an HTML page.
+
+    An HTML page (a server's generic error page) says nothing its status does not; quoting its
+    first line (``<!DOCTYPE ...``) only hides the status.
+
+    >>> service_message(b"Virtuoso 37000 Error SP030: SPARQL compiler", "text/plain")
+    'Virtuoso 37000 Error SP030: SPARQL compiler'
+    >>> service_message(b"<!DOCTYPE html><html><title>Error</title>", "text/html")
+    ''
+    """
+    if media in ("text/html", "application/xhtml+xml"):
+        return ""
+    text = first_line(body)
+    return "" if re.match(r"<(!DOCTYPE|html|\?xml[^>]*>\s*<html)", text, re.I) else text
+
+
 def status_error(endpoint: Endpoint, url: str, status: int, body: bytes | None,
-                 service: str = "SPARQL service") -> HttpStatusError:
-    """The error for an HTTP error status, with the service's own first line of message."""
+                 service: str = "SPARQL service", media: str = "",
+                 server: str = "") -> HttpStatusError:
+    """The error for an HTTP error status: the status, and the service's own first line of
+    message when it sent text (not an HTML page). ``server`` is the ``Server`` header, which
+    lets the message say which URL a known store wants."""
     where = endpoint.redact(url.split("?")[0])
-    detail = endpoint.redact(first_line(body))
+    detail = endpoint.redact(service_message(body, media))
     suffix = f": {detail}" if detail else ""
+    path = urllib.parse.urlsplit(url).path
+    hint = ""
+    if "virtuoso" in server.lower() and endpoint.store != "virtuoso":
+        hint = ("; this server is Virtuoso: pass --store virtuoso with its root URL "
+                "(queries go to /sparql, updates to /sparql-auth)")
+    elif status == 404 and path == "/":
+        hint = "; for Oxigraph, give the URL without the final /"
     if status == 404:
-        message = f"no {service} at {where} (HTTP 404)"
-        if urllib.parse.urlsplit(url).path == "/":
-            message += "; for Oxigraph, give the URL without the final /"
+        message = f"no {service} at {where} (HTTP 404){hint}"
     elif status in (401, 403):
-        message = (f"{where} refused access (HTTP {status}); set {ENV_USER} and "
-                   f"{ENV_PASSWORD}, or {ENV_TOKEN}{suffix}")
+        who = endpoint.credentials
+        if who:
+            message = (f"{where} refused the credentials from {who.origin} "
+                       f"(HTTP {status}){suffix}")
+        else:
+            message = (f"{where} refused access (HTTP {status}); set {ENV_USER} and "
+                       f"{ENV_PASSWORD}, or {ENV_TOKEN}{suffix}")
     elif status in TRANSIENT_STATUSES:
         message = f"{where} is unavailable (HTTP {status}){suffix}"
     else:
-        message = f"{where} failed (HTTP {status}){suffix}"
+        message = f"{where} failed (HTTP {status}){suffix}{hint}"
     return HttpStatusError(message, status, detail)
 
 
@@ -357,6 +403,42 @@ class Response:
     body: bytes
 
 
+def open_request(endpoint: Endpoint, method: str, url: str, body: bytes | None = None,
+                 headers: Mapping[str, str] | None = None) -> http.client.HTTPResponse:
+    """Send one request (no retries) and return the open 2xx response (a context manager).
+
+    A ``401`` carrying a Digest challenge is answered once, when there is a user and password;
+    the challenge is kept, so later requests to that service need no second round trip. A
+    ``401`` to Basic credentials without a challenge is asked again without credentials, to
+    learn the scheme (Virtuoso's ``/sparql-graph-crud-auth`` answers so).
+
+    :raises urllib.error.HTTPError: on an error status (and ``URLError``, ``OSError`` for
+        transport failures), for :func:`transport_error` to turn into a message.
+    """
+    answered = probed = False
+    while True:
+        sent = endpoint.headers(headers, method, url)
+        if probed:  # ask without credentials, to be told the scheme
+            sent.pop("Authorization", None)
+        request = urllib.request.Request(url, data=body, method=method, headers=sent)
+        try:
+            response: http.client.HTTPResponse = urllib.request.urlopen(
+                request, timeout=endpoint.timeout)
+            return response
+        except urllib.error.HTTPError as exc:
+            who = endpoint.credentials
+            if exc.code != 401 or not who or who.token or answered:
+                raise
+            challenges = (exc.headers.get_all("WWW-Authenticate") or []) if exc.headers else []
+            if any(digest_challenge(url, c) for c in challenges):
+                answered, probed = True, False  # answer it, once
+            elif sent.get("Authorization", "").startswith("Basic") and not probed:
+                probed = True  # Virtuoso refuses Basic without saying it wants Digest
+            else:
+                raise
+            _error_body(exc)  # read it, so the connection can be reused
+
+
 def http_request(endpoint: Endpoint, method: str, url: str, *, body: bytes | None = None,
                  headers: Mapping[str, str] | None = None, idempotent: bool = True,
                  service: str = "SPARQL service") -> Response:
@@ -368,9 +450,7 @@ def http_request(endpoint: Endpoint, method: str, url: str, *, body: bytes | Non
     """
 
     def call() -> Response:
-        request = urllib.request.Request(url, data=body, method=method,
-                                         headers=endpoint.headers(headers))
-        with urllib.request.urlopen(request, timeout=endpoint.timeout) as response:
+        with open_request(endpoint, method, url, body, headers) as response:
             return Response(response.status, response.headers.get_content_type(),
                             response.read())
 

@@ -1,8 +1,10 @@
 """Loading the dataset into a SPARQL 1.1 store, all or nothing.
 
-Everything here speaks the W3C standards only, so the same command loads Oxigraph, Apache Jena
-Fuseki, GraphDB or QLever: the SPARQL 1.1 Protocol for queries, the SPARQL 1.1 Graph Store HTTP
-Protocol (GSP) for uploads, and SPARQL 1.1 Update where a service has no GSP.
+Everything here speaks the W3C standards only, so the same command loads Oxigraph, Virtuoso,
+Apache Jena Fuseki, GraphDB or QLever: the SPARQL 1.1 Protocol for queries, the SPARQL 1.1 Graph
+Store HTTP Protocol (GSP) for uploads, and SPARQL 1.1 Update where a service has no GSP. What
+differs between stores (URLs, authentication, row caps, durability) is in their profiles
+(:mod:`coldwar_lod.sparql.profiles`).
 
 Graph layout in a store (``BASE`` is the base IRI, default ``https://w3id.org/coldwar-lod/``):
 
@@ -41,13 +43,20 @@ the transaction was applied; the request is never re-sent, and after a timeout i
 graphs are left to it. The swap only uses ``DELETE``/``INSERT … WHERE``, ``INSERT DATA`` and
 ``DROP``, which every SPARQL 1.1 Update service implements (``MOVE`` is not needed).
 
+A **first load** (no target holds a triple) into a store whose profile names a ``dataset_url``
+(Oxigraph: ``/store``) skips the temporary graphs: every graph and the receipt go in **one**
+``POST`` of N-Quads, which the store runs as one transaction, so it holds all the graphs or none
+(the targets were empty: "none" is the previous state). If the counts are wrong afterwards, the
+targets are dropped again. This writes the data once instead of three times.
+
+Once a load is complete, a store whose profile has a durability step gets it (Virtuoso: a
+``checkpoint``, so that the load never depends on replaying the transaction log).
+
 Why it writes as little as it can, and the figures: benchmarks/README.md ("Loading a store").
 A graph cannot be replaced atomically together with others in any other standard way: a GSP
 ``PUT`` replaces one graph per request.
 
-Credentials come from the environment, never from the command line, and never appear in
-messages: ``COLDWAR_LOD_ENDPOINT_USER`` and ``COLDWAR_LOD_ENDPOINT_PASSWORD`` (HTTP basic
-authentication) or ``COLDWAR_LOD_ENDPOINT_TOKEN`` (``Authorization: Bearer``).
+Credentials: :mod:`coldwar_lod.sparql.auth`.
 """
 
 from __future__ import annotations
@@ -63,8 +72,6 @@ import pyoxigraph as ox
 
 from ..errors import EndpointError, InputError
 from ..namespaces import RDFS
-from ..rdfio import data_graph
-from ..resources import merged_shapes_bytes, ontology_bytes
 from .graphs import (
     UNSUPPORTED_STATUSES,
     UnreadableGraphError,
@@ -81,28 +88,22 @@ from .http import (
     sparql_update,
     with_param,
 )
+from .plan import GraphUpload, Plan, chunks, dataset_graphs, swap_update
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..dataset import Build
 
+__all__ = ["CHUNK_SIZE", "GraphUpload", "LoadReport", "chunks", "dataset_graphs", "load_store"]
+
 #: Default number of triples per upload request.
 CHUNK_SIZE = 100_000
 
-#: The final swap may take long for a big graph: it gets at least this many seconds.
+#: Without a timeout of its own, the swap and the clean-up get at least this many seconds
+#: (big graphs make slow writes); ``swap_timeout`` (``load --timeout``) replaces it.
 SWAP_TIMEOUT = 600.0
 
 
 Progress = Callable[[str], None]
-
-
-
-@dataclass(frozen=True, slots=True)
-class GraphUpload:
-    """One graph to load: what it holds and where it goes."""
-
-    name: str
-    iri: str
-    triples: Sequence[ox.Triple]
 
 
 @dataclass(slots=True)
@@ -110,7 +111,8 @@ class LoadReport:
     """What a load did: per graph, the triples before and after, and how it was done.
 
     ``added`` and ``removed`` count, per graph, the triples the swap wrote (all of them where a
-    graph was replaced whole).
+    graph was replaced whole). ``swap`` is ``direct`` for a first load sent in one request,
+    ``whole`` or ``diff`` otherwise; ``durable`` names the durability step that ran, if any.
 
     >>> import coldwar_lod
     >>> try:  # a real store answers with a report; here nothing listens on port 9
@@ -121,15 +123,16 @@ class LoadReport:
     """
 
     endpoint: Endpoint
-    graphs: list[GraphUpload]
+    graphs: list[GraphUpload] = field(repr=False)
     before: dict[str, int]
     after: dict[str, int]
-    method: str  # "gsp" or "update"
-    swap: str  # "diff" (at least one graph got only its differences) or "whole"
+    method: str  # "gsp", "update" or "dataset"
+    swap: str  # "direct", "diff" (a graph got only its differences) or "whole"
     requests: int
     seconds: float
     added: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
+    durable: str = ""
 
     @property
     def triples(self) -> int:
@@ -137,131 +140,32 @@ class LoadReport:
         return sum(self.after.values())
 
 
-def dataset_graphs(build: Build, graph: str | None = None) -> list[GraphUpload]:
-    """The graphs of a load: the data (in ``graph``), the ontology and the merged shapes."""
-    base = build.space.base
-    target = graph or data_graph(build.space).value
-    ontology = _parse_turtle(ontology_bytes(base))
-    shapes = _parse_turtle(merged_shapes_bytes(base))
-    return [GraphUpload("data", target, list(build.triples)),
-            GraphUpload("ontology", base + "graph/ontology", ontology),
-            GraphUpload("shapes", base + "graph/shapes", shapes)]
-
-
-def _parse_turtle(data: bytes) -> list[ox.Triple]:
-    triples = {quad.triple for quad in ox.parse(data, ox.RdfFormat.TURTLE)}
-    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-
-
-def chunks(triples: Sequence[ox.Triple], size: int) -> list[list[ox.Triple]]:
-    """Split triples into upload requests of at most ``size`` (blank nodes kept together).
-
-    A blank node is scoped to one document, so every triple mentioning a blank node goes into
-    one request (the first); the rest are cut into ``size``-sized pieces.
-
-    >>> b, x = ox.BlankNode("b"), ox.NamedNode("http://e.org/x")
-    >>> ts = [ox.Triple(x, x, ox.Literal(str(i))) for i in range(5)] + [ox.Triple(x, x, b)]
-    >>> [len(c) for c in chunks(ts, 2)], [len(c) for c in chunks(ts, 6)]
-    ([1, 2, 2, 1], [6])
-    """
-    if len(triples) <= size:
-        return [list(triples)] if triples else []
-    with_bnodes = [t for t in triples if has_blank_node(t)]
-    plain = [t for t in triples if not has_blank_node(t)]
-    out: list[list[ox.Triple]] = [with_bnodes] if with_bnodes else []
-    out.extend(plain[i:i + size] for i in range(0, len(plain), size))
-    return out
-
-
-@dataclass(slots=True)
-class _Plan:
-    """What the load writes into one target graph, staged in temporary graphs first.
-
-    ``whole``: the target is dropped (unless it was empty: in Oxigraph a ``DROP`` in the same
-    request makes the ``INSERT`` twice as slow) and refilled from ``add`` (all the new
-    triples). Otherwise only the differences are written: ``remove`` (triples without blank
-    nodes the target holds and the new version does not) is deleted, every old triple with a
-    blank node is deleted by pattern (``blank_before`` of them), and ``add`` (the new triples
-    the target lacks, and every new triple with a blank node) is inserted.
-    """
-
-    upload: GraphUpload
-    add: list[ox.Triple]
-    remove: list[ox.Triple]
-    add_graph: str
-    remove_graph: str
-    whole: bool = True
-    blank_before: int = 0
-    before: int = 0  # the target's triples when the load began
-
-    @property
-    def relies_on_before(self) -> bool:
-        """Whether the swap is right only if the target still holds what it held at the start."""
-        return not self.whole or not self.before
-
-    def temporaries(self) -> dict[str, int]:
-        """The temporary graphs this plan fills, and how many triples each must hold."""
-        staged = {self.add_graph: len(self.add), self.remove_graph: len(self.remove)}
-        return {graph: n for graph, n in staged.items() if n}
-
-    def deletions(self) -> list[str]:
-        """Graph patterns binding ``?g ?s ?p ?o`` to the triples to delete from the target."""
-        target = self.upload.iri
-        patterns = []
-        if not self.whole and self.remove:
-            patterns.append(f"{{ GRAPH <{self.remove_graph}> {{ ?s ?p ?o }} "
-                            f"BIND (<{target}> AS ?g) }}")
-        if not self.whole and self.blank_before:
-            patterns.append(f"{{ GRAPH <{target}> {{ ?s ?p ?o }} "
-                            f"FILTER (isBlank(?s) || isBlank(?o)) BIND (<{target}> AS ?g) }}")
-        return patterns
-
-    def additions(self) -> list[str]:
-        """Graph patterns binding ``?g ?s ?p ?o`` to the triples to insert into the target."""
-        if not self.add:
-            return []
-        return [f"{{ GRAPH <{self.add_graph}> {{ ?s ?p ?o }} BIND (<{self.upload.iri}> AS ?g) }}"]
-
-
-def swap_update(plans: Sequence[_Plan], receipt: str) -> str:
-    """The one update request that turns every target into its new version, and writes the
-    receipt: ``DROP`` for the full targets replaced whole, then one ``DELETE … WHERE`` and one
-    ``INSERT … WHERE`` for all the graphs (``UNION`` of their temporary graphs).
-
-    Few operations, reads before writes: Oxigraph reads about twice as slowly in a transaction
-    that has written something already, so the one big read of a first load comes first.
-    """
-    ops = [f"DROP SILENT GRAPH <{p.upload.iri}>" for p in plans if p.whole and p.before]
-    for verb, patterns in (("DELETE", [q for p in plans for q in p.deletions()]),
-                           ("INSERT", [q for p in plans for q in p.additions()])):
-        if patterns:
-            ops.append(f"{verb} {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{\n  "
-                       + "\n  UNION ".join(patterns) + "\n}")
-    ops.append(f"INSERT DATA {{ GRAPH <{receipt}> {{ <{receipt}> {RDFS.comment} "
-               '"the swap of a coldwar-lod load was applied" } }')
-    return " ;\n".join(ops)
+def _drop_advice(graphs: Sequence[str]) -> str:
+    """The update that removes graphs a load left behind, naming each one."""
+    return " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
 
 
 class _Loader:
-    def __init__(self, endpoint: Endpoint, chunk_size: int, progress: Progress | None) -> None:
+    def __init__(self, endpoint: Endpoint, chunk_size: int, progress: Progress | None,
+                 swap_timeout: float | None) -> None:
         self.endpoint = endpoint
         self.chunk_size = chunk_size
         self.say = progress or (lambda _message: None)
         self.method = "gsp" if endpoint.gsp_url else "update"
         self.requests = 0
         self.touched: set[str] = set()  # the graphs an upload was sent to
-        # big graphs make slow writes: the swap and the clean-up get at least SWAP_TIMEOUT
-        self.patient = dataclasses.replace(endpoint, timeout=max(endpoint.timeout, SWAP_TIMEOUT))
+        patience = swap_timeout or max(endpoint.timeout, SWAP_TIMEOUT)
+        self.patient = dataclasses.replace(endpoint, timeout=patience)
 
-    def plan(self, upload: GraphUpload, before: int, token: str) -> _Plan:
+    def plan(self, upload: GraphUpload, before: int, token: str) -> Plan:
         """Compare the target with the new version: the whole graph, or only the changes."""
-        whole = _Plan(upload, list(upload.triples), [], f"{upload.iri}.load-{token}",
-                      f"{upload.iri}.load-{token}-remove", before=before)
+        whole = Plan(upload, list(upload.triples), [], f"{upload.iri}.load-{token}",
+                     f"{upload.iri}.load-{token}-remove", before=before)
         if not before:
             return whole
         self.say(f"reading {upload.name}: {before:,} triples in <{upload.iri}>")
         try:
-            ground, blank = read_graph(self.endpoint, upload.iri)
+            ground, blank = read_graph(self.endpoint, upload.iri, before)
         except (UnreadableGraphError, HttpStatusError) as exc:
             if isinstance(exc, HttpStatusError) and exc.status not in UNSUPPORTED_STATUSES:
                 raise
@@ -281,10 +185,10 @@ class _Loader:
         self.say(f"  {upload.name}: {len(add):,} triples to add, {len(remove):,} to remove"
                  + (f", {blank:,} with blank nodes replaced" if blank else ""))
         remove.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-        return _Plan(upload, add, remove, whole.add_graph, whole.remove_graph, False, blank,
-                     before)
+        return Plan(upload, add, remove, whole.add_graph, whole.remove_graph, False, blank,
+                    before)
 
-    def stage(self, plan: _Plan) -> None:
+    def stage(self, plan: Plan) -> None:
         """Upload a plan's triples to its temporary graphs."""
         name = plan.upload.name
         if plan.add:
@@ -296,7 +200,10 @@ class _Loader:
             self.upload(name, plan.remove, plan.remove_graph)
 
     def upload(self, name: str, triples: Sequence[ox.Triple], tmp: str) -> None:
-        pieces = chunks(triples, self.chunk_size)
+        size = self.chunk_size
+        if self.method == "update" and self.endpoint.max_update:  # the store's largest update
+            size = min(size, self.endpoint.max_update)
+        pieces = chunks(triples, size)
         sent = 0
         for piece in pieces:
             payload = ox.serialize(piece, format=ox.RdfFormat.N_TRIPLES) or b""
@@ -328,7 +235,23 @@ class _Loader:
         sparql_update(self.endpoint,
                       f"INSERT DATA {{ GRAPH <{graph}> {{\n{payload.decode('utf-8')}}} }}")
 
-    def swap(self, plans: list[_Plan], receipt: str) -> None:
+    def post_dataset(self, uploads: Sequence[GraphUpload], receipt: str) -> None:
+        """Every graph and the receipt in one POST of N-Quads: one transaction."""
+        self.requests += 1
+        parts = []
+        for upload in uploads:
+            self.say(f"uploading {upload.name}: {len(upload.triples):,} triples to "
+                     f"<{upload.iri}>")
+            lines = ox.serialize(upload.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            # N-Triples escapes line breaks in literals: " .\n" only ends a line
+            parts.append(lines.replace(b" .\n", f" <{upload.iri}> .\n".encode()))
+        parts.append(_receipt_quad(receipt).encode())
+        assert self.endpoint.dataset_url is not None
+        http_request(self.patient, "POST", self.endpoint.dataset_url, body=b"".join(parts),
+                     headers={"Content-Type": "application/n-quads"}, idempotent=False,
+                     service="Graph Store Protocol service")
+
+    def swap(self, plans: list[Plan], receipt: str) -> None:
         """Write every plan into its target, and the receipt, in one update request."""
         self.requests += 1
         sparql_update(self.patient, swap_update(plans, receipt), idempotent=False)
@@ -344,20 +267,72 @@ class _Loader:
             return list(graphs)
         return []
 
+    def make_durable(self) -> str:
+        """Run the store's durability step, if its profile has one; what happened."""
+        if not self.endpoint.durable:
+            return ""
+        self.requests += 1
+        try:
+            http_request(self.patient, "POST", self.endpoint.update_url or
+                         self.endpoint.query_url,
+                         body=_form(query=self.endpoint.durable),
+                         headers={"Content-Type": "application/x-www-form-urlencoded",
+                                  "Accept": "application/sparql-results+json"})
+        except EndpointError as exc:
+            self.say(f"the load is complete, but the {self.endpoint.store} durability step "
+                     f"failed ({exc}); run a checkpoint on the server")
+            return "failed"
+        self.say(f"made the load durable ({self.endpoint.store}: checkpoint)")
+        return "checkpoint"
+
+
+def _form(**fields: str) -> bytes:
+    import urllib.parse
+
+    return urllib.parse.urlencode(fields).encode("utf-8")
+
+
+def _receipt_quad(receipt: str) -> str:
+    return (f"<{receipt}> {RDFS.comment} \"the swap of a coldwar-lod load was applied\" "
+            f"<{receipt}> .\n")
+
+
+def _settle(exc: EndpointError, endpoint: Endpoint, receipt: str) -> None:
+    """After the one request that writes the targets failed: raise the error that says what
+    the store holds, or return if it applied the request anyway (its receipt is there)."""
+    happened = _swap_happened(endpoint, receipt)
+    if happened:
+        return
+    if happened is False and isinstance(exc, EndpointTimeoutError):
+        raise EndpointError(f"{exc}: the store may still be replacing the graphs; the "
+                            "update is one transaction, so it will hold either all the "
+                            "previous graphs or all the new ones") from None
+    if happened is None:
+        raise EndpointError(f"{exc}; the store could not be asked whether the update "
+                            "was applied: it is one transaction, so the store holds "
+                            "either all the previous graphs or all the new ones") from None
+    raise _RefusedError(f"{exc}; the previous graphs are unchanged") from None
+
+
+class _RefusedError(EndpointError):
+    """The store did not apply the request that writes the targets."""
 
 
 def load_store(build: Build, endpoint: Endpoint | str, *, graph: str | None = None,
                replace: bool = False, chunk_size: int = CHUNK_SIZE,
-               progress: Progress | None = None) -> LoadReport:
+               progress: Progress | None = None,
+               swap_timeout: float | None = None) -> LoadReport:
     """Load the dataset, the ontology and the shapes into a SPARQL 1.1 store, all or nothing.
 
-    A graph the store does not hold yet is uploaded whole; one it holds is read first and only
-    the differences are uploaded. Either way the triples go to new temporary graphs first (GSP
-    ``POST``, in requests of ``chunk_size`` triples; SPARQL Update ``INSERT DATA`` where the
-    service has no GSP) and their counts are checked. A single SPARQL Update request then
-    writes every target from its temporary graphs; the temporary graphs are dropped and the
-    targets' counts checked afterwards. See the module documentation for why a failure at any
-    point leaves the previous graphs as they were.
+    A first load into a store that writes several graphs in one request (its profile's
+    ``dataset_url``) sends everything in one request. Otherwise, a graph the store does not
+    hold yet is uploaded whole; one it holds is read first and only the differences are
+    uploaded. Either way the triples go to new temporary graphs first (GSP ``POST``, in
+    requests of ``chunk_size`` triples; SPARQL Update ``INSERT DATA`` where the service has no
+    GSP) and their counts are checked. A single SPARQL Update request then writes every target
+    from its temporary graphs; the temporary graphs are dropped and the targets' counts checked
+    afterwards. See the module documentation for why a failure at any point leaves the previous
+    graphs as they were.
 
     :param build: the dataset (:func:`coldwar_lod.build`).
     :param endpoint: an :class:`Endpoint`, or a query URL for :meth:`Endpoint.from_url`.
@@ -366,6 +341,8 @@ def load_store(build: Build, endpoint: Endpoint | str, *, graph: str | None = No
         refused, so nothing is overwritten by accident.
     :param chunk_size: triples per upload request.
     :param progress: called with a line of text at each step (e.g. ``print``).
+    :param swap_timeout: seconds the request that writes the targets, and the clean-up, may
+        take (default: the endpoint's timeout, at least :data:`SWAP_TIMEOUT`).
     :raises InputError: for a bad graph IRI, or if a target graph is not empty and
         ``replace`` is false.
     :raises EndpointError: if the store cannot be reached, refuses a request, or holds other
@@ -388,10 +365,9 @@ def load_store(build: Build, endpoint: Endpoint | str, *, graph: str | None = No
             ox.NamedNode(graph)
         except ValueError as exc:
             raise InputError(f"bad graph IRI {graph!r}: {exc}") from None
-    say = progress or (lambda _message: None)
     uploads = dataset_graphs(build, graph)
     targets = [u.iri for u in uploads]
-    loader = _Loader(endpoint, chunk_size, progress)
+    loader = _Loader(endpoint, chunk_size, progress, swap_timeout)
     before = count_graphs(endpoint, targets)
     busy = [u for u in uploads if before[u.iri]]
     if busy and not replace:
@@ -400,7 +376,52 @@ def load_store(build: Build, endpoint: Endpoint | str, *, graph: str | None = No
                          "them (nothing was changed)")
     token = uuid.uuid4().hex[:12]
     receipt = f"{targets[0]}.load-{token}-done"
-    plans = [loader.plan(u, before[u.iri], token) for u in uploads]
+    if endpoint.dataset_url and not busy:
+        plans = [Plan(u, list(u.triples), [], u.iri, u.iri) for u in uploads]
+        _load_directly(loader, uploads, receipt)
+    else:
+        plans = [loader.plan(u, before[u.iri], token) for u in uploads]
+        _load_through_temporaries(loader, plans, targets, before, receipt)
+    after = count_graphs(endpoint, targets)
+    wrong = [u for u in uploads if after[u.iri] != len(u.triples)]
+    if wrong:
+        names = ", ".join(f"<{u.iri}> holds {after[u.iri]:,}, expected {len(u.triples):,}"
+                          for u in wrong)
+        if endpoint.dataset_url and not busy:  # they were empty: empty them again
+            left = loader.drop(targets)
+            raise EndpointError(f"after the load, {names}; "
+                                + (f"could not drop them again: {_drop_advice(left)}" if left
+                                   else "the graphs were dropped again (the store is as it "
+                                   "was)"))
+        raise EndpointError(f"after the load, {names}")
+    durable = loader.make_durable()
+    return LoadReport(endpoint, uploads, before, after,
+                      "dataset" if endpoint.dataset_url and not busy else loader.method,
+                      "direct" if endpoint.dataset_url and not busy else
+                      "whole" if all(p.whole for p in plans) else "diff",
+                      loader.requests, time.perf_counter() - started,
+                      added={p.upload.iri: len(p.add) for p in plans},
+                      removed={p.upload.iri: before[p.upload.iri] if p.whole
+                               else len(p.remove) + p.blank_before for p in plans},
+                      durable=durable)
+
+
+def _load_directly(loader: _Loader, uploads: Sequence[GraphUpload], receipt: str) -> None:
+    """A first load in one request (one transaction); the receipt dropped afterwards."""
+    loader.say(f"loading {len(uploads)} graphs in one request (one transaction)")
+    try:
+        loader.post_dataset(uploads, receipt)
+    except EndpointError as exc:
+        _settle(exc, loader.endpoint, receipt)
+    if loader.drop([receipt]):
+        loader.say(f"could not drop the receipt; drop it afterwards with SPARQL Update: "
+                   f"{_drop_advice([receipt])}")
+
+
+def _load_through_temporaries(loader: _Loader, plans: list[Plan], targets: list[str],
+                              before: dict[str, int], receipt: str) -> None:
+    """Stage every plan in temporary graphs, check them, swap in one request, clean up."""
+    endpoint = loader.endpoint
     staged = {g: n for plan in plans for g, n in plan.temporaries().items()}
     # "staging" until the swap request goes out; then "sent", and "applied" or "refused"
     state = "staging"
@@ -418,23 +439,16 @@ def load_store(build: Build, endpoint: Endpoint | str, *, graph: str | None = No
             if plan.relies_on_before and counts[target] != before[target]:
                 raise EndpointError(f"<{target}> changed during the load ({counts[target]:,} "
                                     f"triples, not {before[target]:,}); nothing was replaced")
-        say(f"replacing {len(uploads)} graphs in one update request")
+        loader.say(f"replacing {len(plans)} graphs in one update request")
         state = "sent"
         try:
             loader.swap(plans, receipt)
         except EndpointError as exc:
-            happened = _swap_happened(endpoint, receipt)
-            if not happened and isinstance(exc, EndpointTimeoutError):
-                raise EndpointError(f"{exc}: the store may still be replacing the graphs; the "
-                                    "update is one transaction, so it will hold either all the "
-                                    "previous graphs or all the new ones") from None
-            if happened is None:
-                raise EndpointError(f"{exc}; the store could not be asked whether the update "
-                                    "was applied: it is one transaction, so the store holds "
-                                    "either all the previous graphs or all the new ones") from None
-            if not happened:
+            try:
+                _settle(exc, endpoint, receipt)
+            except _RefusedError:
                 state = "refused"
-                raise EndpointError(f"{exc}; the previous graphs are unchanged") from None
+                raise
         state = "applied"
     finally:
         # the biggest last: Oxigraph reads slowly in a transaction that has written a lot
@@ -445,21 +459,10 @@ def load_store(build: Build, endpoint: Endpoint | str, *, graph: str | None = No
             left = loader.drop([receipt, *touched] if state == "applied" else touched)
         if left:
             names = ", ".join(f"<{g}>" for g in left)
-            say((f"left the temporary graph(s) {names} to the update that may still be running"
-                 if state == "sent" else f"could not drop the temporary graph(s) {names}")
-                + "; drop them afterwards with SPARQL Update: DROP SILENT GRAPH <...>")
-    after = count_graphs(endpoint, targets)
-    wrong = [u for u in uploads if after[u.iri] != len(u.triples)]
-    if wrong:
-        names = ", ".join(f"<{u.iri}> holds {after[u.iri]:,}, expected {len(u.triples):,}"
-                          for u in wrong)
-        raise EndpointError(f"after the load, {names}")
-    return LoadReport(endpoint, uploads, before, after, loader.method,
-                      "whole" if all(p.whole for p in plans) else "diff",
-                      loader.requests, time.perf_counter() - started,
-                      added={p.upload.iri: len(p.add) for p in plans},
-                      removed={p.upload.iri: before[p.upload.iri] if p.whole
-                               else len(p.remove) + p.blank_before for p in plans})
+            loader.say((f"left the temporary graph(s) {names} to the update that may still be "
+                        "running" if state == "sent" else
+                        f"could not drop the temporary graph(s) {names}")
+                       + f"; drop them afterwards with SPARQL Update: {_drop_advice(left)}")
 
 
 def _swap_happened(endpoint: Endpoint, receipt: str) -> bool | None:
@@ -472,5 +475,3 @@ def _swap_happened(endpoint: Endpoint, receipt: str) -> bool | None:
         return count_triples(endpoint, receipt) > 0
     except EndpointError:
         return None
-
-

@@ -304,6 +304,7 @@ def check_links(build: Build, wikidata: Wikidata | None = None, *,
     asker = Asker(wikidata)
     linked = links(build)
     items, targets = resolve(asker, linked, batch_size)
+    asker.confirm_wikidata(sum(1 for i in items.values() if i.exists or i.redirect), len(items))
     checks = []
     for ln in linked:
         item = items[ln.qid]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..errors import InputError
+from ..errors import EndpointError, InputError
 from ..namespaces import WD
 from ..sparql.http import Endpoint, HttpStatusError
 from ..sparql.query import run_query
@@ -133,6 +133,23 @@ class Asker:
                 wait = endpoint.backoff * 2 ** attempt
                 time.sleep(min(MAX_RETRY_AFTER, max(wait, exc.retry_after or 0.0)))
                 attempt += 1
+
+
+    def confirm_wikidata(self, found: int, asked: int) -> None:
+        """After a check found none of the ``asked`` items at a service: is it Wikidata at all?
+
+        One ``ASK`` for any ``wdt:P31`` (instance of) statement, which every Wikidata has: a
+        store without one is not Wikidata, and its answers say nothing about the links.
+
+        :raises EndpointError: if the service does not look like Wikidata.
+        """
+        if found or not asked or self.endpoint is None:
+            return
+        if not self.ask(f"{PREFIXES}ASK {{ ?item wdt:P31 ?class }}").boolean:
+            raise EndpointError(f"{self.where} does not look like Wikidata: none of the {asked} "
+                                "linked items is there, and nothing there is an instance of "
+                                "anything (wdt:P31); is the URL right? (--endpoint, "
+                                f"{ENV_WIKIDATA_ENDPOINT})")
 
 
 def batches(items: Sequence[str], size: int) -> list[Sequence[str]]:

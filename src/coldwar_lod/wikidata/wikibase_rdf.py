@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from .. import model
 from ..dates import DateError
-from ..namespaces import WD
+from ..namespaces import PROV, RDF_TYPE, RDFS, WD, XSD
 from .quickstatements import PRECISION, date_parts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,12 +37,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..records import Row
 
 WIKIBASE = "http://wikiba.se/ontology#"
-PROV = "http://www.w3.org/ns/prov#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
-XSD_DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 GREGORIAN = ox.NamedNode(WD + "Q1985727")
 
 #: Wikidata's namespaces for a property, by role (the prefixes Wikidata's RDF uses).
@@ -66,9 +60,9 @@ _ORDER = {"preferred": 0, "normal": 1, "deprecated": 2}
 def wikibase_prefixes(build: Build) -> dict[str, str]:
     """The prefixes of the export: Wikidata's, and ``cwp``/``cwps``/... for ours."""
     ours = {"cw" + role: build.space.base + path for role, path in _PATHS.items()}
-    return {"wd": WD, **WIKIDATA_SPACES, **ours, "wikibase": WIKIBASE, "prov": PROV,
-            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "xsd": "http://www.w3.org/2001/XMLSchema#", "cwo": build.space.ontology,
+    return {"wd": WD, **WIKIDATA_SPACES, **ours, "wikibase": WIKIBASE, "prov": PROV.NS,
+            "rdfs": RDFS.NS,
+            "xsd": XSD.NS, "cwo": build.space.ontology,
             **{k: v for k, v in build.space.prefixes().items()
                if k in ("claim", "event", "person", "state", "organisation", "place",
                         "position", "work", "source")}}
@@ -109,7 +103,7 @@ class _Exporter:
             if row.kind != "sources" and not row.get("qid"):
                 node = self.node(row.slug)
                 self.add(node, RDF_TYPE, ox.NamedNode(WIKIBASE + "Item"))
-                self.add(node, RDFS_LABEL, ox.Literal(row.get("label_en"), language="en"))
+                self.add(node, RDFS.label, ox.Literal(row.get("label_en"), language="en"))
         return sorted(set(self.triples), key=str)
 
     def claim(self, row: Row, best_rank: bool) -> None:
@@ -124,7 +118,7 @@ class _Exporter:
                 return
             for index, (pid, span) in enumerate(parts):
                 statement = ox.NamedNode(f"{node.value}#{pid}") if len(parts) > 1 else node
-                value = ox.Literal(_instant(span.first), datatype=XSD_DATETIME)
+                value = ox.Literal(_instant(span.first), datatype=XSD.dateTime)
                 self.statement(row, subject, statement, pid, value, best_rank)
                 time_node = ox.NamedNode(f"{node.value}#value-{index}")
                 self.add(statement, self.prop("psv", pid), time_node)
@@ -139,7 +133,7 @@ class _Exporter:
             if name == "located-in" and self.records.entities[obj].kind == "states":
                 pid = "P17"
         elif kind == "integer":
-            target = ox.Literal(obj, datatype=XSD_DECIMAL)
+            target = ox.Literal(obj, datatype=XSD.decimal)
         else:
             target = ox.Literal(obj, language="en")
         self.statement(row, subject, node, pid, target, best_rank)
@@ -168,7 +162,7 @@ class _Exporter:
                 parts = []
             for pid, span in parts:
                 self.add(node, self.prop("pq", pid),
-                         ox.Literal(_instant(span.first), datatype=XSD_DATETIME))
+                         ox.Literal(_instant(span.first), datatype=XSD.dateTime))
         if row.get("replaces"):
             self.add(node, self.prop("pq", "P1365"), self.node(row.get("replaces")))
         if row.get("according_to"):
@@ -185,7 +179,7 @@ class _Exporter:
                 continue
             # one reference node per claim and source (shared by both ends of an interval)
             ref = ox.NamedNode(f"{node.value.split('#')[0]}#ref-{slug}")
-            self.add(node, ox.NamedNode(PROV + "wasDerivedFrom"), ref)
+            self.add(node, PROV.wasDerivedFrom, ref)
             self.add(ref, RDF_TYPE, ox.NamedNode(WIKIBASE + "Reference"))
             stated = (ox.NamedNode(WD + source.get("qid")) if source.get("qid")
                       else self.space.instance("source", slug))
@@ -200,9 +194,9 @@ class _Exporter:
         self.add(node, RDF_TYPE, ox.NamedNode(WIKIBASE + "TimeValue"))
         self.add(node, ox.NamedNode(WIKIBASE + "timeValue"), value)
         self.add(node, ox.NamedNode(WIKIBASE + "timePrecision"),
-                 ox.Literal(str(precision), datatype=XSD_INTEGER))
+                 ox.Literal(str(precision), datatype=XSD.integer))
         self.add(node, ox.NamedNode(WIKIBASE + "timeTimezone"),
-                 ox.Literal("0", datatype=XSD_INTEGER))
+                 ox.Literal("0", datatype=XSD.integer))
         self.add(node, ox.NamedNode(WIKIBASE + "timeCalendarModel"), GREGORIAN)
 
 
