@@ -236,3 +236,13 @@ def test_a_source_text_that_is_not_the_one_recorded_is_an_error(
     (error,) = build_errors(data_copy)
     assert error.startswith("data/sources.csv:2: ")
     assert "has SHA-256" in error and "the record says 5002057510" in error
+
+
+def test_what_a_load_reports_prints_small(built: coldwar_lod.Build) -> None:
+    """The objects a load hands back print as a few lines, not as the million triples they
+    carry (a load report's repr was 3.7 MB)."""
+    from coldwar_lod.sparql.load import dataset_graphs
+
+    uploads = dataset_graphs(built)
+    assert sum(len(u.triples) for u in uploads) > 10_000
+    assert all(len(repr(u)) < 300 for u in uploads)

@@ -5,7 +5,7 @@ each target graph into its new version in one update request (see
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -25,7 +25,7 @@ class GraphUpload:
 
     name: str
     iri: str
-    triples: Sequence[ox.Triple]
+    triples: Sequence[ox.Triple] = field(repr=False)  # a million of them, at times
 
 
 
