@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -26,7 +27,10 @@ def build_cmd(ctx: Context, out: Path) -> None:
     done = api.write_dataset(out, ctx.data, ctx.base, ctx.validator)
     result, report = done.build, done.report
     records = result.records
-    click.echo(f"read {len(records.entities) + len(records.claims)} records from {records.folder}")
+    folder = records.folder
+    with contextlib.suppress(ValueError):  # shown as the user would type it, where it can be
+        folder = folder.relative_to(Path.cwd())
+    click.echo(f"read {len(records.entities) + len(records.claims)} records from {folder}")
     _stop_unless_conforms(report, result.space, f"{out}/ was left as it was.")
     for path, size in done.files.items():
         click.echo(f"wrote {path} ({size:,} bytes)")
