@@ -85,6 +85,7 @@ def test_matrix(server: tuple[str, str, str], thing: str, accept: str | None,
         assert status == 406, (name, status)
         for media in MEDIA.values():
             assert media.encode() in body, (name, media)
+        assert b".asis" not in body, name  # no link to what is not a document
         return
     assert status == 303, (name, thing, accept, status)
     location = urllib.parse.urljoin(base + thing, headers["location"])

@@ -93,6 +93,9 @@ def apache_conf() -> str:
         "AddCharset utf-8 .html .ttl .css .txt .csv",
         'Header always set Access-Control-Allow-Origin "*"',
         "ErrorDocument 404 /404.html",
+        # Apache's own 406 page would link the variants' .asis files, which are not documents
+        "ErrorDocument 406 \"Not acceptable. Available: "
+        + ", ".join(v.media_type for v in VARIANTS) + '"',
         "RewriteEngine on",
         "# A thing whose page exists goes to the type map; the rest is served as files.",
     ]
