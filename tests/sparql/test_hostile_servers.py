@@ -189,3 +189,30 @@ def test_a_library_user_keeps_a_600_s_floor_unless_asking() -> None:
     assert loader.patient.timeout == load_module.SWAP_TIMEOUT
     loader = load_module._Loader(Endpoint.from_url("http://h", timeout=5, env={}), 10, None, 2)
     assert loader.patient.timeout == 2
+
+
+def _laughs() -> bytes:
+    """RDF/XML whose DTD would expand one element into 10^9 bytes (the "billion laughs")."""
+    entities = ['<!ENTITY l0 "ha">'] + [
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)]
+    return (f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n{chr(10).join(entities)}\n]>\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:ex="http://example.org/"><rdf:Description rdf:about="http://example.org/a">'
+            '<ex:p>&l9;</ex:p></rdf:Description></rdf:RDF>\n').encode()
+
+
+def test_xml_with_a_dtd_from_a_service_is_never_parsed() -> None:
+    """A store answering a graph read, or a query, with RDF/XML or SPARQL XML carrying entity
+    declarations: refused before parsing, in bounded time and memory (issue 14, item 1)."""
+    from coldwar_lod.errors import EndpointError
+    from coldwar_lod.sparql.graphs import UnreadableGraphError, read_graph
+    from coldwar_lod.sparql.query import run_query
+
+    with Canned(200, "application/rdf+xml", _laughs()) as canned:
+        endpoint = Endpoint.from_url(canned.url, gsp_url=canned.url + "/store", env={})
+        started = time.monotonic()
+        with pytest.raises(UnreadableGraphError, match="application/rdf"):
+            read_graph(endpoint, DATA_GRAPH)
+        with pytest.raises(EndpointError, match="document type declaration"):
+            run_query("CONSTRUCT WHERE { ?s ?p ?o }", endpoint=endpoint)
+        assert time.monotonic() - started < 10
