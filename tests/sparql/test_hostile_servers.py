@@ -21,6 +21,8 @@ from coldwar_lod.dataset import Build
 from coldwar_lod.errors import EXIT_ENDPOINT, EndpointError
 from coldwar_lod.sparql.http import Endpoint
 from coldwar_lod.sparql.load import dataset_graphs, load_store
+from coldwar_lod.sparql.profiles import store_endpoint
+from coldwar_lod.sparql.query import run_query
 
 from ..conftest import DATA
 from ..server import Delay, Fail, OxigraphServer, Proxy, Seen, oxigraph
@@ -189,3 +191,14 @@ def test_a_library_user_keeps_a_600_s_floor_unless_asking() -> None:
     assert loader.patient.timeout == load_module.SWAP_TIMEOUT
     loader = load_module._Loader(Endpoint.from_url("http://h", timeout=5, env={}), 10, None, 2)
     assert loader.patient.timeout == 2
+
+
+def test_virtuosos_transaction_limit_says_what_to_raise() -> None:
+    body = (b"Virtuoso 40005 Error SR325: Transaction aborted because it's log after image size "
+            b"went above the limit\n\nSPARQL query:\n...")
+    with Canned(500, "text/plain", body, server="Virtuoso/07.20.3229 (Linux)") as canned:
+        service = store_endpoint(canned.url, "virtuoso", env={})
+        with pytest.raises(EndpointError) as caught:
+            run_query("ASK {}", endpoint=service)
+    assert "SR325" in str(caught.value)
+    assert "raise TransactionAfterImageLimit in virtuoso.ini" in str(caught.value)
