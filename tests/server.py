@@ -27,11 +27,13 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import NoReturn, Self
 
 import pytest
+
+from coldwar_lod.localhttp import LocalServer
 
 
 def oxigraph_binary() -> str | None:
@@ -303,7 +305,7 @@ class Proxy:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any  # noqa: N815
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = LocalServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -53,6 +53,7 @@ NumberOfBuffers = 20000
 MaxDirtyBuffers = 15000
 DirsAllowed = ., {d}, {allowed}
 DefaultIsolation = 4
+{extra}
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http}
@@ -87,10 +88,12 @@ def require_virtuoso() -> tuple[str, str]:
 
 class VirtuosoServer(ServerProcess):
     """``virtuoso-t`` on 127.0.0.1 with its database in ``folder``; ``allowed`` is a folder
-    its bulk loader may read (``DirsAllowed``)."""
+    its bulk loader may read (``DirsAllowed``); ``parameters`` go to ``[Parameters]``."""
 
-    def __init__(self, folder: Path, allowed: Path | None = None) -> None:
+    def __init__(self, folder: Path, allowed: Path | None = None,
+                 parameters: dict[str, str] | None = None) -> None:
         self.binary, self.isql_binary = require_virtuoso()
+        self.parameters = parameters or {}
         self.folder = folder
         self.allowed = allowed or folder
         self.sql_port = self.http_port = 0
@@ -109,7 +112,8 @@ class VirtuosoServer(ServerProcess):
                 self.sql_port, self.http_port = free_port(), free_port()
             (self.folder / "virtuoso.ini").write_text(_INI.format(
                 d=self.folder, sql=self.sql_port, http=self.http_port, cap=ROW_CAP,
-                allowed=self.allowed))
+                allowed=self.allowed,
+                extra="\n".join(f"{k} = {v}" for k, v in self.parameters.items())))
             log = (self.folder / "server.out").open("ab")
             self.process = subprocess.Popen(
                 [self.binary, "-c", "virtuoso.ini", "+foreground"], cwd=self.folder,

@@ -90,3 +90,20 @@ def test_updates_stay_below_the_profiles_largest(built: Build,
     assert len(inserts) == -(-len(built.triples) // 3000) + 2  # data in pieces; the rest
     assert max(text.count(" .\n") for text in inserts) <= 3000
     assert memory_server.graphs() == expected(built)
+
+
+def test_a_graph_too_big_to_page_is_replaced_whole(built: Build, edited: Build,
+                                                   memory_server: OxigraphServer) -> None:
+    """Below a row cap, reading a big graph back costs more than writing it again."""
+    load_store(built, memory_server.url)
+    capped = dataclasses.replace(store_endpoint(memory_server.url, "oxigraph", env={}),
+                                 row_cap=500)  # the data graph: 27 pages, the others fewer
+    lines: list[str] = []
+    with Proxy(memory_server.url) as proxy:
+        load_store(edited, dataclasses.replace(capped, query_url=proxy.url + "/query"),
+                   replace=True, progress=lines.append)
+    assert (f"  data: {len(built.triples):,} triples would take more than 20 reads of 500; "
+            "replacing it whole") in lines
+    assert any(line.startswith("reading ontology") for line in lines)  # 3 pages: read
+    assert not any("LIMIT 500" in s.text and DATA_GRAPH + ">" in s.text for s in proxy.seen)
+    assert memory_server.dump(DATA_GRAPH) == nt_lines(edited)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -19,8 +19,11 @@ from click.testing import CliRunner
 from coldwar_lod.cli import main
 from coldwar_lod.dataset import Build
 from coldwar_lod.errors import EXIT_ENDPOINT, EndpointError
+from coldwar_lod.localhttp import LocalServer
 from coldwar_lod.sparql.http import Endpoint
 from coldwar_lod.sparql.load import dataset_graphs, load_store
+from coldwar_lod.sparql.profiles import store_endpoint
+from coldwar_lod.sparql.query import run_query
 
 from ..conftest import DATA
 from ..server import Delay, Fail, OxigraphServer, Proxy, Seen, oxigraph
@@ -61,7 +64,7 @@ class Canned:
             do_GET = do_POST = handle_any  # noqa: N815
 
         self.paths: list[str] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = LocalServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -216,3 +219,14 @@ def test_xml_with_a_dtd_from_a_service_is_never_parsed() -> None:
         with pytest.raises(EndpointError, match="document type declaration"):
             run_query("CONSTRUCT WHERE { ?s ?p ?o }", endpoint=endpoint)
         assert time.monotonic() - started < 10
+
+
+def test_virtuosos_transaction_limit_says_what_to_raise() -> None:
+    body = (b"Virtuoso 40005 Error SR325: Transaction aborted because it's log after image size "
+            b"went above the limit\n\nSPARQL query:\n...")
+    with Canned(500, "text/plain", body, server="Virtuoso/07.20.3229 (Linux)") as canned:
+        service = store_endpoint(canned.url, "virtuoso", env={})
+        with pytest.raises(EndpointError) as caught:
+            run_query("ASK {}", endpoint=service)
+    assert "SR325" in str(caught.value)
+    assert "raise TransactionAfterImageLimit in virtuoso.ini" in str(caught.value)

@@ -16,10 +16,11 @@ import html
 import posixpath
 import urllib.parse
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from ..errors import InputError
+from ..localhttp import LocalServer
 from .negotiation import choose
 from .routes import MEDIA_TYPES, VARIANTS, Route, match
 from .tree import MARKER
@@ -116,7 +117,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def make_server(directory: Path | str, port: int = 8000, host: str = "127.0.0.1",
-                verbose: bool = False) -> ThreadingHTTPServer:
+                verbose: bool = False) -> LocalServer:
     """A server for the site in ``directory`` (call ``serve_forever()``; port 0: any free).
 
     :raises InputError: if the folder is not a site, or the port cannot be had.
@@ -136,7 +137,7 @@ def make_server(directory: Path | str, port: int = 8000, host: str = "127.0.0.1"
     """
     site = check_site(Path(directory))
     try:
-        server = ThreadingHTTPServer((host, port), Handler)
+        server = LocalServer((host, port), Handler)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise InputError(f"port {port} on {host} is in use; choose another with "

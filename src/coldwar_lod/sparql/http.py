@@ -357,6 +357,10 @@ def status_error(endpoint: Endpoint, url: str, status: int, body: bytes | None,
                 "(queries go to /sparql, updates to /sparql-auth)")
     elif status == 404 and path == "/":
         hint = "; for Oxigraph, give the URL without the final /"
+    elif "SR325" in detail:  # Virtuoso: one transaction bigger than it allows
+        hint = ("; a load writes every graph in one transaction: raise "
+                "TransactionAfterImageLimit in virtuoso.ini ([Parameters]) above the size of "
+                "the data")
     if status == 404:
         message = f"no {service} at {where} (HTTP 404){hint}"
     elif status in (401, 403):

@@ -103,6 +103,11 @@ CHUNK_SIZE = 100_000
 SWAP_TIMEOUT = 600.0
 
 
+#: A graph that would take more reads than this below a store's row cap is replaced whole:
+#: a store walks from the start for every ``OFFSET``, so reading grows with the square of the
+#: graph (Virtuoso, a million triples: 207 s to read, 30 s to write; benchmarks/README.md).
+MAX_PAGES = 20
+
 Progress = Callable[[str], None]
 
 
@@ -162,6 +167,11 @@ class _Loader:
         whole = Plan(upload, list(upload.triples), [], f"{upload.iri}.load-{token}",
                      f"{upload.iri}.load-{token}-remove", before=before)
         if not before:
+            return whole
+        cap = self.endpoint.row_cap
+        if cap and before > MAX_PAGES * cap:  # paging costs more than writing it again
+            self.say(f"  {upload.name}: {before:,} triples would take more than {MAX_PAGES} "
+                     f"reads of {cap:,}; replacing it whole")
             return whole
         self.say(f"reading {upload.name}: {before:,} triples in <{upload.iri}>")
         try:

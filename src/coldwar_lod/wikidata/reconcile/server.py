@@ -14,10 +14,11 @@ import json
 import re
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ColdwarError, InputError
+from ...localhttp import LocalServer
 from .index import Reconciler
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,7 +50,7 @@ class ReconcileServer:
 
     def __init__(self, build: Build, port: int = 8000, host: str = "127.0.0.1") -> None:
         try:
-            self.httpd = ThreadingHTTPServer((host, port), _Handler)
+            self.httpd = LocalServer((host, port), _Handler)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise PortInUseError(f"{host}:{port} is in use; choose another port with "
