@@ -90,7 +90,7 @@ def validate(target: Build | rdflib.Graph, validator: str = "oxigraph") -> Valid
     (True, 'turbo')
     """
     if isinstance(target, Build):
-        # A build writes literals in canonical form (tests/test_validation.py checks).
+        # A build writes literals in canonical form (tests/validation/test_compiler.py checks).
         return validate_triples(target.triples, target.space, validator=validator,
                                 lineage=target.lineage, ntriples=target.ntriples(),
                                 canonical=True)

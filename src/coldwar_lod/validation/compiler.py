@@ -26,9 +26,9 @@ The translation follows the SPARQL definitions of the SHACL 1.0 recommendation:
 
 Anything else (``sh:closed``, ``sh:xone``, ``sh:equals``, ``sh:disjoint``, SPARQL-based targets
 and components, nested shapes that cannot be written as one filter expression) raises
-:class:`UnsupportedShapesError` when the shapes are compiled; :mod:`coldwar_lod.validation` then
+:class:`UnsupportedShapesError` when the shapes are compiled; :mod:`.engines` then
 uses pyshacl-turbo. The results are checked against pySHACL's on every fixture and on the
-real data (``tests/test_differential.py``).
+real data (``tests/validation/test_engines.py``).
 
 One difference of the store matters: Oxigraph keeps the *value* of a literal of a numeric or
 date/time XSD type, not its lexical form (``"007"^^xsd:int`` is stored as ``"7"^^xsd:integer``),

@@ -13,7 +13,7 @@ Three things here:
 
 Both ask the service in batches (``VALUES`` with :data:`BATCH_SIZE` items per request), one
 request at a time, through the same HTTP machinery as ``coldwar-lod query`` (timeouts, retries,
-clear errors; :class:`~coldwar_lod.store.Endpoint`), with a User-Agent that names the tool, its
+clear errors; :class:`~coldwar_lod.sparql.http.Endpoint`), with a User-Agent that names the tool, its
 version and the project's URL, as the Wikimedia User-Agent policy asks.
 
 """
@@ -279,7 +279,7 @@ def check_links(build: Build, wikidata: Wikidata | None = None, *,
     difference to look at, not an error) or ``ok``.
 
     :param build: the dataset (:func:`coldwar_lod.build`).
-    :param wikidata: the service: an :class:`~coldwar_lod.store.Endpoint` (see
+    :param wikidata: the service: an :class:`~coldwar_lod.sparql.http.Endpoint` (see
         :func:`wikidata_endpoint`), its URL, or a local :class:`pyoxigraph.Store` holding
         Wikidata's RDF (or part of it); default :func:`wikidata_endpoint`.
     :param batch_size: items per request.
