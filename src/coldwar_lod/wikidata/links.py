@@ -13,8 +13,8 @@ Three things here:
 
 Both ask the service in batches (``VALUES`` with :data:`BATCH_SIZE` items per request), one
 request at a time, through the same HTTP machinery as ``coldwar-lod query`` (timeouts, retries,
-clear errors; :class:`~coldwar_lod.sparql.http.Endpoint`), with a User-Agent that names the tool, its
-version and the project's URL, as the Wikimedia User-Agent policy asks.
+clear errors; :class:`~coldwar_lod.sparql.http.Endpoint`), with a User-Agent that names the
+tool, its version and the project's URL, as the Wikimedia User-Agent policy asks.
 
 """
 
