@@ -239,7 +239,12 @@ class Drop:
     """Close the connection without answering."""
 
 
-Action = Fail | Delay | Truncate | Drop | None  # None: forward
+@dataclass(frozen=True)
+class LoseAnswer:
+    """Forward (the store does the work), then close the connection without answering."""
+
+
+Action = Fail | Delay | Truncate | Drop | LoseAnswer | None  # None: forward
 Rule = Callable[[Seen], Action]
 
 
@@ -269,7 +274,9 @@ class Proxy:
                                 {k.lower(): v for k, v in self.headers.items()}, body)
                     proxy.seen.append(seen)
                 action = proxy.rule(seen)
-                if isinstance(action, Drop):
+                if isinstance(action, LoseAnswer):
+                    proxy.forward(self.command, self.path, self.headers, body)
+                if isinstance(action, Drop | LoseAnswer):
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
