@@ -20,14 +20,13 @@ licence, the dataset it belongs to, its format.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
-from ..mapping import sorted_triples
 from ..namespaces import DCTERMS, FOAF, RDF, RDFS, VOID
 
 _LABEL = RDFS.label
@@ -46,46 +45,75 @@ def document_of(iri: str) -> str:
 
 @dataclass(slots=True)
 class Slices:
-    """The dump indexed by document, from which each document's slice is taken."""
+    """The dump indexed by document, from which each document's slice is taken.
+
+    Triples are held by their position in the dump, which is sorted: a slice is its
+    positions sorted, in the dump's order without sorting triples again. For the labels
+    of 4., each part of the index keeps the labelled IRIs it mentions.
+    """
 
     base: str
-    own: dict[str, list[ox.Triple]] = field(default_factory=lambda: defaultdict(list))
-    claims_about: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    incoming: dict[str, list[ox.Triple]] = field(default_factory=lambda: defaultdict(list))
-    labels: dict[str, list[ox.Triple]] = field(default_factory=lambda: defaultdict(list))
+    triples: Sequence[ox.Triple]
+    own: dict[str, array[int]] = field(default_factory=dict)
+    claims_about: dict[str, list[str]] = field(default_factory=dict)
+    incoming: dict[str, array[int]] = field(default_factory=dict)
+    labels: dict[str, array[int]] = field(default_factory=dict)
+    #: The labelled IRIs that a document's own triples mention, and those that mention it
+    #: from outside (the subjects of its incoming triples).
+    mentions: dict[str, set[str]] = field(default_factory=dict)
+    incoming_mentions: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def index(cls, triples: Iterable[ox.Triple], base: str) -> Slices:
-        """Index the dump's triples (one pass)."""
-        out = cls(base)
+    def index(cls, triples: Sequence[ox.Triple], base: str) -> Slices:
+        """Index the dump's triples, which must be in the dump's order (two passes)."""
+        out = cls(base, triples)
         claims = base + "id/claim/"
         ids = base + "id/"
-        own, about, incoming, labels = out.own, out.claims_about, out.incoming, out.labels
+        labels = out.labels
+        for i, t in enumerate(triples):
+            if t.predicate == _LABEL and isinstance(t.subject, ox.NamedNode):
+                name = t.subject.value
+                if name.startswith(ids):
+                    labels.setdefault(name, array("q")).append(i)
+        own, about, incoming = out.own, out.claims_about, out.incoming
+        mentions, incoming_mentions = out.mentions, out.incoming_mentions
         named = ox.NamedNode
         last_subject: object = None
         doc = name = ""
-        for t in triples:
+        positions: array[int] = array("q")
+        mentioned: set[str] = set()
+        for i, t in enumerate(triples):
             s = t.subject
             if s != last_subject:
                 last_subject = s
                 name = s.value if isinstance(s, named) else ""
-                doc = document_of(name)
+                doc = name.partition("#")[0]  # document_of, inline: a million calls
+                if doc.startswith(ids):
+                    positions = own.get(doc) or own.setdefault(doc, array("q"))
+                    mentioned = mentions.setdefault(doc, set())
+                    if name in labels:
+                        mentioned.add(name)
             if not doc.startswith(ids):
                 continue
-            own[doc].append(t)
-            o, p = t.object, t.predicate
-            if p == _LABEL:
-                labels[name].append(t)
+            positions.append(i)
+            o = t.object
             if not isinstance(o, named):
                 continue
-            target = document_of(o.value)
+            value = o.value
+            if value in labels:
+                mentioned.add(value)
+            target = value.partition("#")[0]
             if target == doc or not target.startswith(ids):
                 continue
             if doc.startswith(claims):
-                if p == _SUBJECT:
-                    about[target].add(doc)
+                if t.predicate == _SUBJECT:
+                    about.setdefault(target, []).append(doc)
             else:
-                incoming[target].append(t)
+                incoming.setdefault(target, array("q")).append(i)
+                if name in labels:
+                    incoming_mentions.setdefault(target, set()).add(name)
+        for docs in about.values():
+            docs[:] = sorted(set(docs))
         return out
 
     def documents(self) -> list[str]:
@@ -94,16 +122,18 @@ class Slices:
 
     def slice(self, doc: str) -> list[ox.Triple]:
         """The triples of a document's slice, in the dump's order."""
-        out: set[ox.Triple] = set(self.own.get(doc, ()))
+        positions: set[int] = set(self.own.get(doc, ()))
+        mentioned: set[str] = set(self.mentions.get(doc, ()))
         for claim in self.claims_about.get(doc, ()):
-            out.update(self.own[claim])
-        out.update(self.incoming.get(doc, ()))
-        mentioned = {term.value for t in out for term in (t.subject, t.object)
-                     if type(term) is ox.NamedNode}
+            positions.update(self.own[claim])
+            mentioned.update(self.mentions[claim])
+        positions.update(self.incoming.get(doc, ()))
+        mentioned.update(self.incoming_mentions.get(doc, ()))
         for name in mentioned:
             if document_of(name) != doc:
-                out.update(self.labels.get(name, ()))
-        return sorted_triples(out)
+                positions.update(self.labels[name])
+        triples = self.triples
+        return [triples[i] for i in sorted(positions)]
 
 
 def describe(document_url: str, topic: str, media_type: str, dataset: str

@@ -14,9 +14,9 @@ checks every document with a JSON-LD processor in 1.0 mode).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 
+import orjson
 import pyoxigraph as ox
 
 from ..namespaces import RDF, RDFS, XSD, IriSpace
@@ -124,23 +124,42 @@ class Context:
         return {"@context": ctx}
 
     def node_objects(self, triples: Sequence[ox.Triple]) -> list[dict[str, object]]:
-        """One node object per subject, in the order of the triples."""
+        """One node object per subject, in the order of the triples.
+
+        (The hot loop of the site: every triple of every document passes here, so the
+        common cases, a type, a value as its term coerces it, are handled inline.)"""
         nodes: dict[str, dict[str, object]] = {}
+        terms = self.terms
+        compact = self.compact
+        last: object = None
+        node: dict[str, object] = {}
         for t in triples:
-            subject = self._ref(t.subject)
-            node = nodes.get(subject)
-            if node is None:
-                node = nodes[subject] = {"id": subject}
-            key, value = self._entry(t.predicate.value, t.object)
-            if key == LANGUAGE_MAP:
+            s = t.subject
+            if s != last:  # the triples of a subject come together
+                last = s
+                subject = self._ref(s)
+                node = nodes.get(subject) or nodes.setdefault(subject, {"id": subject})
+            predicate = t.predicate.value
+            o = t.object
+            if predicate == _TYPE and type(o) is ox.NamedNode:
+                _add(node, "type", compact(o.value))
                 continue
-            if key.startswith("\0"):  # a language map entry
-                name, language = key[1:].split("\0")
-                langs = node.setdefault(name, {})
-                assert isinstance(langs, dict)
-                _add(langs, language, value)
-            else:
-                _add(node, key, value)
+            term = terms.get(predicate)
+            if term is not None:
+                name, kind = term
+                if not isinstance(o, ox.Literal):
+                    if kind == "@id":
+                        _add(node, name, self._ref(o))
+                        continue
+                elif _kind(o) == kind:  # the value is as the term coerces it
+                    if kind == LANGUAGE_MAP:
+                        langs = node.setdefault(name, {})
+                        assert isinstance(langs, dict)
+                        _add(langs, o.language or "", o.value)
+                    else:
+                        _add(node, name, int(o.value) if kind == NATIVE_INTEGER else o.value)
+                    continue
+            _add(node, compact(predicate), self._value_object(o))
         return list(nodes.values())
 
     def _ref(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | object) -> str:
@@ -149,30 +168,16 @@ class Context:
         assert isinstance(term, ox.NamedNode)
         return self.compact(term.value)
 
-    def _entry(self, predicate: str, o: ox.NamedNode | ox.BlankNode | ox.Literal | object
-               ) -> tuple[str, object]:
-        if predicate == _TYPE and isinstance(o, ox.NamedNode):
-            return "type", self.compact(o.value)
-        term = self.terms.get(predicate)
-        if term is not None and _kind(o) == term[1]:  # the value is as the term coerces
-            name, kind = term
-            if kind == "@id":
-                return name, self._ref(o)
-            assert isinstance(o, ox.Literal)
-            if kind == LANGUAGE_MAP:
-                return f"\0{name}\0{o.language}", o.value
-            if kind == NATIVE_INTEGER:
-                return name, int(o.value)
-            return name, o.value
-        key = self.compact(predicate)
+    def _value_object(self, o: ox.NamedNode | ox.BlankNode | ox.Literal | object) -> object:
+        """A value written without its term's coercion (under the property's compact IRI)."""
         if isinstance(o, ox.NamedNode | ox.BlankNode):
-            return key, {"id": self._ref(o)}
+            return {"id": self._ref(o)}
         assert isinstance(o, ox.Literal)
         if o.language:
-            return key, {"@value": o.value, "@language": o.language}
+            return {"@value": o.value, "@language": o.language}
         if o.datatype.value == _STRING:
-            return key, o.value
-        return key, {"@value": o.value, "@type": self.compact(o.datatype.value)}
+            return o.value
+        return {"@value": o.value, "@type": self.compact(o.datatype.value)}
 
     def serialize(self, triples: Sequence[ox.Triple], topic: str | None = None) -> bytes:
         """A JSON-LD document of the triples, referring to the published context; the node
@@ -182,7 +187,7 @@ class Context:
             first = self.compact(topic)
             nodes.sort(key=lambda node: node["id"] != first)  # stable: the rest keep order
         doc = {"@context": context_url(self.space), "@graph": nodes}
-        return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode()
+        return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def _add(obj: dict[str, object], key: str, value: object) -> None:

@@ -47,6 +47,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("coldwar_lod.site", "templates"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # the templates are package data: no stat() per page
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env

@@ -10,23 +10,25 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import json
 import multiprocessing
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 import pyoxigraph as ox
 
 import coldwar_lod
 
 from .. import model
+from ..dataset import DUMPS
 from ..namespaces import IriSpace
 from ..records import Records
 from . import apache, overview, vocabulary
@@ -36,8 +38,6 @@ from .pages import Pages
 from .routes import RDF_SUFFIXES
 from .tree import check_target, write_files, write_tree
 from .views import Views, entity_path
-
-T = TypeVar("T")
 
 _RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
                 ".rdf": ox.RdfFormat.RDF_XML}
@@ -114,25 +114,40 @@ class Renderer:
         self.html_pages.append(item[0])
         return item
 
-    def resource_files(self, part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
-        """The documents and the page of every resource, or of the ``part``-th of ``parts``
-        runs of them (so that several processes can share them). Runs, not every n-th one:
-        a forked process copies each page of memory it touches (reference counts are
-        writes), and neighbours in the lists are mostly neighbours in memory."""
-        base = self.space.base
+    def resource_batches(self) -> list[tuple[str, list[Any]]]:
+        """The resources, in batches of at most :data:`BATCH` of one kind (documents or
+        pages): what the writers take one at a time (:meth:`resource_files`). Batches of
+        neighbours, not every n-th resource: a forked writer copies each page of memory it
+        touches (reference counts are writes), and neighbours in the lists are mostly
+        neighbours in memory."""
         records = self.build.records
-        pages = self.pages
         # The dataset's documents are its VoID description, which holds the dump's statement
         # about it (its licence) too: :meth:`dataset_files` writes them.
         docs = [doc for doc in self.slices.documents() if doc != self.dataset]
-        for doc in _run(docs, part, parts):
-            yield from self.documents(doc[len(base):], self.slices.slice(doc))
-        for row in _run(list(records.entities.values()), part, parts):
-            yield pages.entity(row)
-        for row in _run(list(records.claims.values()), part, parts):
-            yield pages.claim(row)
-        for slug in _run(list(records.disagreements), part, parts):
-            yield pages.disagreement(slug)
+        runs: list[tuple[str, list[Any]]] = [
+            ("document", docs), ("entity", list(records.entities.values())),
+            ("claim", list(records.claims.values())),
+            ("disagreement", list(records.disagreements))]
+        return [(kind, items[i:i + BATCH]) for kind, items in runs
+                for i in range(0, len(items), BATCH)]
+
+    def resource_files(self, batches: list[tuple[str, list[Any]]],
+                       take: Callable[[], int]) -> Iterator[tuple[str, bytes]]:
+        """The documents and pages of the batches that ``take`` hands out (the index of the
+        next one, the same counter for every writer) until they are all taken."""
+        base = self.space.base
+        pages = self.pages
+        while (index := take()) < len(batches):
+            kind, items = batches[index]
+            if kind == "document":
+                for doc in items:
+                    yield from self.documents(doc[len(base):], self.slices.slice(doc))
+            elif kind == "entity":
+                yield from map(pages.entity, items)
+            elif kind == "claim":
+                yield from map(pages.claim, items)
+            else:
+                yield from map(pages.disagreement, items)
 
     def resource_pages(self) -> list[str]:
         """The paths of the pages :meth:`resource_files` writes."""
@@ -174,10 +189,15 @@ class Renderer:
         yield self.page(vocabulary.ontology_page(self.pages, ontology, shape_views))
         yield self.page(vocabulary.shapes_page(self.pages, shape_views))
 
-    def query_files(self) -> Iterator[tuple[str, bytes]]:
-        """The shipped queries' pages, run on a store that is dropped before the writers
-        are forked (at 1M triples it holds about a gigabyte)."""
-        store = self.build.store()
+    def query_files(self, ntriples: Path | None = None) -> Iterator[tuple[str, bytes]]:
+        """The shipped queries' pages, run on a store of the data (loaded from the file
+        ``ntriples`` if given), which is dropped before the pages are written (at 1M
+        triples it holds about half a gigabyte)."""
+        if ntriples is None:
+            store = self.build.store()
+        else:
+            store = ox.Store()
+            store.bulk_load(path=ntriples, format=ox.RdfFormat.N_TRIPLES)
         results = [(q, coldwar_lod.run_query(q, store=store))
                    for q in coldwar_lod.shipped_queries().values()]
         del store
@@ -227,65 +247,81 @@ class Renderer:
             "graph/data"))
 
 
-#: The renderer the forked writers share (set before they are forked).
-_RENDERER: Renderer | None = None
+#: What the forked writers share (set before they are forked): the renderer, its batches
+#: and the counter in shared memory from which each takes the next batch.
+_SHARED: tuple[Renderer, list[tuple[str, list[Any]]], Any] | None = None
 
 
-def _write_part(staging: Path, part: int, parts: int) -> tuple[int, int]:
-    assert _RENDERER is not None
-    return write_files(staging, _RENDERER.resource_files(part, parts))
+def _take(counter: Any) -> Callable[[], int]:
+    """The next batch's index from a counter that several processes share."""
+    def take() -> int:
+        with counter.get_lock():
+            index: int = counter.value
+            counter.value = index + 1
+        return index
+    return take
+
+
+def _write_batches(staging: Path) -> tuple[int, int]:
+    assert _SHARED is not None
+    renderer, batches, counter = _SHARED
+    return write_files(staging, renderer.resource_files(batches, _take(counter)))
 
 
 def _produce(renderer: Renderer, staging: Path) -> tuple[int, int]:
     """Write the site into ``staging``.
 
-    Below :data:`ONE_WRITER_FROM` triples, the resources' files are written by one forked
-    process per core, each taking a run of the resources, while this one writes the rest
-    (the dumps, the queries, the indexes): rendering is Python work, each process has its
-    own interpreter lock, and the forked processes share the build's memory until they
-    write to it (``gc.freeze`` keeps the cycle collector from doing so). Above, everything
-    is written here, the dumps and the queries' store freed first (benchmarks/README.md,
-    *Site*).
+    First the dumps, which are then freed, so that the memory the writers share is the
+    build's alone. Then one forked process per other core writes the resources' files,
+    while this one runs the shipped queries (on a store loaded from the dump just written)
+    and writes the pages that tie the site together, then joins in. The resources come in
+    batches that each writer takes as it is ready, so that the work evens out whatever the
+    queries cost. Rendering is Python work: each process has its own interpreter lock, and
+    the forked ones share the build's memory until they write to it (``gc.freeze`` keeps
+    the cycle collector from doing so). Figures: benchmarks/README.md, *Site*.
     """
-    global _RENDERER
+    global _SHARED
+    count, size = write_files(staging, renderer.dump_files())
+    _return_free_memory()
     workers = min(WORKERS, len(os.sched_getaffinity(0)))
-    if workers < 2 or len(renderer.build.triples) >= ONE_WRITER_FROM:
-        count, size = write_files(staging, [*renderer.dump_files(), *renderer.query_files()])
-        for files in (renderer.shared_files(), renderer.resource_files()):
-            more = write_files(staging, files)
-            count, size = count + more[0], size + more[1]
-        return count, size
-    _RENDERER = renderer
-    gc.collect()
+    context = multiprocessing.get_context("fork")
+    batches = renderer.resource_batches()
+    counter = context.Value("q", 0)
+    _SHARED = renderer, batches, counter
     gc.freeze()
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_write_part, staging, part, workers)
-                       for part in range(workers)]
-            count, size = write_files(staging, [*renderer.dump_files(),
-                                                *renderer.query_files(),
-                                                *renderer.shared_files()])
+        with contextlib.ExitStack() as stack:
+            futures = []
+            if workers > 1:
+                pool = stack.enter_context(ProcessPoolExecutor(workers - 1,
+                                                               mp_context=context))
+                futures = [pool.submit(_write_batches, staging) for _ in range(workers - 1)]
+            for files in (renderer.query_files(staging / "dist" / DUMPS["nt"]),
+                          renderer.shared_files(),
+                          renderer.resource_files(batches, _take(counter))):
+                more = write_files(staging, files)
+                count, size = count + more[0], size + more[1]
             for future in futures:
                 more = future.result()
                 count, size = count + more[0], size + more[1]
     finally:
-        _RENDERER = None
+        _SHARED = None
         gc.unfreeze()
     return count, size
 
 
 #: Processes that write the resources' files (at most one per core).
 WORKERS = 2
-#: From this many triples, one writer: each forked writer's own pages come on top of the
-#: 1.5 GiB the command holds at 1M, which took the peak to 2.4 GiB (benchmarks/README.md,
-#: *Site*); one process stays under 2 GiB, and is slower.
-ONE_WRITER_FROM = 500_000
+#: Resources per batch (documents or pages of one kind).
+BATCH = 64
 
 
-def _run(items: list[T], part: int, parts: int) -> list[T]:
-    """The ``part``-th of ``parts`` runs of ``items``."""
-    return items[part * len(items) // parts:(part + 1) * len(items) // parts]
+def _return_free_memory() -> None:
+    """Give the memory freed so far (the dumps) back to the system, so that it is not
+    counted in the forked writers' share (glibc keeps it otherwise)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _media(name: str) -> str:
@@ -339,6 +375,7 @@ def build_site(out: Path | str = "site", data: Path | str | None = None,
         report.seconds = time.perf_counter() - started
         return report
     renderer = Renderer(result, files, redirect_to)
+    del files  # the renderer writes the dumps, then frees them
     report.files, report.bytes = write_tree(Path(out), lambda staging: _produce(renderer,
                                                                                staging))
     report.documents = len(renderer.slices.own)
