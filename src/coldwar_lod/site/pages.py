@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from .. import model
 from ..namespaces import IriSpace
@@ -50,7 +51,21 @@ def environment() -> jinja2.Environment:
         auto_reload=False,  # the templates are package data: no stat() per page
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    env.globals.update(link=link, rank=rank)
     return env
+
+
+def link(target: Link, root: str) -> markupsafe.Markup:
+    """A link to a page, from a page at ``root`` (a function, not a template macro: pages
+    hold thousands of links, and a macro call costs ten times as much)."""
+    return markupsafe.Markup(f'<a href="{markupsafe.escape(root + target.path)}">'
+                             f"{markupsafe.escape(target.text)}</a>")
+
+
+def rank(name: str) -> markupsafe.Markup:
+    """A claim's rank, as a label styled by its name."""
+    name = markupsafe.escape(name)
+    return markupsafe.Markup(f'<span class="rank rank-{name}">{name}</span>')
 
 
 def alternates(document: str, page: str) -> list[Alternate]:
