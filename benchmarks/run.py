@@ -383,6 +383,65 @@ def worker_naive(data: Path, skip_validate: bool) -> dict[str, Any]:
     return sw.result(triples=len(graph), conforms=conforms)
 
 
+#: Documents the site's naive reference writes (an even sample of them; the rest is
+#: extrapolated per document).
+SITE_SAMPLE = 2_000
+
+
+def worker_site_naive(data: Path, out: Path) -> dict[str, Any]:
+    """The site's RDF documents written the way an rdflib user would, beside ours.
+
+    For an even sample of :data:`SITE_SAMPLE` documents, each document's slice (taken from
+    our index, which is generous to the reference: it would otherwise have to find them in
+    the graph) is put in an rdflib ``Graph`` and serialized to Turtle, JSON-LD, N-Triples and
+    RDF/XML with rdflib's serializers, and the four files are written; then the same
+    documents are written by the site's own renderer (`Renderer.documents`: the same four
+    formats, each with the document's description of itself). Both write into fresh folders
+    under ``out``, removed afterwards (not timed). The per-document figures extrapolate to the
+    whole site's documents.
+    """
+    import rdflib
+
+    import coldwar_lod
+    from coldwar_lod.site.publish import Renderer
+    from coldwar_lod.site.tree import write_files
+
+    result, _, files = coldwar_lod.build_and_render(data)
+    renderer = Renderer(result, files)
+    base = result.space.base
+    docs = [d for d in renderer.slices.documents() if d != renderer.dataset]
+    step = max(1, len(docs) // SITE_SAMPLE)
+    sample = docs[::step][:SITE_SAMPLE]
+    slices = {doc: renderer.slices.slice(doc) for doc in sample}
+    prefixes = result.space.prefixes()
+    formats = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".rdf": "xml"}
+
+    def naive() -> Any:
+        term = _rdflib_term
+        for doc in sample:
+            graph = rdflib.Graph()
+            for prefix, ns in prefixes.items():
+                graph.bind(prefix, ns, override=True)
+            for t in slices[doc]:
+                graph.add((term(t.subject), term(t.predicate), term(t.object)))
+            for suffix, fmt in formats.items():
+                yield doc[len(base):] + suffix, graph.serialize(format=fmt, encoding="utf-8")
+
+    def ours() -> Any:
+        for doc in sample:
+            yield from renderer.documents(doc[len(base):], slices[doc])
+
+    sw = Stopwatch()
+    for name, make in (("rdflib", naive), ("coldwar-lod", ours)):
+        folder = out / f"site-documents-{name}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        with sw.stage(name):
+            write_files(folder, make())
+        shutil.rmtree(folder, ignore_errors=True)
+    return sw.result(documents=len(docs), sample=len(sample))
+
+
 def worker_floor(nt_file: Path) -> dict[str, Any]:
     """The floor: pyoxigraph parses the N-Triples and serializes Turtle and JSON-LD."""
     import pyoxigraph as ox
@@ -490,6 +549,8 @@ def worker_main(args: argparse.Namespace) -> int:
         result = worker_store_load(args.data, args.port, args.runs)
     elif args.worker == "profile":
         result = worker_profile(args.data, args.keep)
+    elif args.worker == "site-naive":
+        result = worker_site_naive(args.data, args.keep)
     else:  # pragma: no cover - argparse restricts the choices
         raise ValueError(args.worker)
     args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
@@ -646,11 +707,11 @@ def site_end_to_end(data: Path, runs: int, work: Path) -> dict[str, Any]:
     """``coldwar-lod --data DATA site -o OUT`` as a subprocess (the build, then the site
     written from it), timed, with the peak memory of it and its children together (their
     proportional set sizes: the writers are forked and share the build's pages), and the
-    files it wrote. The folder is removed afterwards, in the background (removing a few
-    hundred thousand files takes minutes on a disk mounted with ``discard``).
+    files it wrote. The folder is removed afterwards, before the next run and untimed: on a
+    file system without a journal (this machine's), ext4 skips recently deleted inodes
+    when it creates a file, so files created while a large tree is being removed cost up
+    to ten times as much (benchmarks/README.md, *Site*).
     """
-    from coldwar_lod.site.tree import remove_later
-
     walls, trees, outputs = [], [], []
     for i in range(runs):
         out = work / f"site-out-{i}"
@@ -662,7 +723,7 @@ def site_end_to_end(data: Path, runs: int, work: Path) -> dict[str, Any]:
             return {"error": f"exit {code}: {stderr[-2000:]}"}
         files = [p for p in out.rglob("*") if p.is_file()]
         outputs.append({"files": len(files), "bytes": sum(p.stat().st_size for p in files)})
-        remove_later(out)
+        shutil.rmtree(out, ignore_errors=True)
         walls.append(wall)
         trees.append(tree)
     return {"median": median(walls), "min": min(walls), "max": max(walls),
@@ -749,6 +810,12 @@ def bench_size(name: str, target: int, args: argparse.Namespace, naive_done: dic
     log(f"[{name}] coldwar-lod site: {result['site'].get('median', float('nan')):.2f} s, "
         f"peak {result['site'].get('tree_peak_pss_mib', float('nan')):.0f} MiB, "
         f"{result['site'].get('files', 0):,} files")
+    site_docs = run_worker("site-naive", "--data", str(data), "--keep", str(work))
+    result["site_documents"] = site_docs
+    per_doc = {k: v / site_docs["sample"] for k, v in site_docs["seconds"].items()}
+    log(f"[{name}] site documents, {site_docs['sample']:,} of {site_docs['documents']:,}: "
+        f"rdflib {per_doc['rdflib'] * 1000:.2f} ms each, coldwar-lod "
+        f"{per_doc['coldwar-lod'] * 1000:.2f} ms each")
 
     if args.skip_server:
         result["oxigraph"] = {"skipped": "--skip-server"}
@@ -942,6 +1009,23 @@ def markdown(report: dict[str, Any]) -> str:
     row("`coldwar-lod build` (subprocess, end to end; MiB: it and its child together)",
         lambda s: (s["end_to_end"].get("median"),
                    s["end_to_end"].get("tree_peak_mib", s["end_to_end"].get("peak_mib"))))
+    lines.append("| **site** |" + " |" * (2 * len(sizes)))
+    row("`coldwar-lod site` (subprocess, build included; MiB: PSS of it and its writers)",
+        lambda s: (s.get("site", {}).get("median"), s.get("site", {}).get("tree_peak_pss_mib")))
+
+    def per_document(name: str) -> Callable[[dict[str, Any]], tuple[Any, Any]]:
+        def get(s: dict[str, Any]) -> tuple[Any, Any]:
+            docs = s.get("site_documents")
+            if not docs:
+                return None, None
+            return docs["seconds"][name] / docs["sample"] * docs["documents"], \
+                docs["peak_mib"][name]
+        return get
+
+    row("the site's RDF documents, 4 formats, written by rdflib's serializers "
+        "(extrapolated from an even sample of 2,000)", per_document("rdflib"))
+    row("the same documents written by the site's renderer (same sample)",
+        per_document("coldwar-lod"))
     lines.append("| **Oxigraph server** |" + " |" * (2 * len(sizes)))
     row("`oxigraph load` (bulk, server stopped)",
         lambda s: (s["oxigraph"].get("bulk", {}).get("median"),
@@ -1128,7 +1212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true")
     # internal: run one measurement in this process
     parser.add_argument("--worker", choices=("pipeline", "naive", "floor", "differential",
-                                             "store-load", "profile"),
+                                             "store-load", "profile", "site-naive"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help=argparse.SUPPRESS)

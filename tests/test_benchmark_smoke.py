@@ -69,6 +69,18 @@ def test_every_stage_is_timed(smoke: dict[str, object]) -> None:
     assert size["ratios"]["pipeline_over_floor"] > 0
 
 
+def test_site_rows(smoke: dict[str, object]) -> None:
+    (size,) = smoke["report"]["sizes"]  # type: ignore[index]
+    site = size["site"]
+    assert "error" not in site, site
+    assert 0 < site["median"] < 120
+    assert site["files"] > 5 * 700 and site["bytes"] > 10_000_000
+    documents = size["site_documents"]
+    assert set(documents["seconds"]) == {"rdflib", "coldwar-lod"}
+    assert 0 < documents["sample"] <= documents["documents"]
+    assert all(seconds > 0 for seconds in documents["seconds"].values())
+
+
 def test_every_shipped_query_runs(smoke: dict[str, object]) -> None:
     (size,) = smoke["report"]["sizes"]  # type: ignore[index]
     shipped = {p.name for p in (ROOT / "queries").glob("*.rq")}
@@ -95,6 +107,7 @@ def test_table_and_startup(smoke: dict[str, object]) -> None:
     assert isinstance(table, str)
     for label in ("read", "map", "sort", "validate", "files", "write", "serialize json-ld",
                   "coldwar-lod build", "naive total", "floor total", "build / floor",
+                  "`coldwar-lod site`", "written by rdflib's serializers",
                   "Start-up", "Machine:", "Command:"):
         assert label in table, label
     startup = smoke["report"]["startup"]  # type: ignore[index]
