@@ -707,14 +707,15 @@ def site_end_to_end(data: Path, runs: int, work: Path) -> dict[str, Any]:
     """``coldwar-lod --data DATA site -o OUT`` as a subprocess (the build, then the site
     written from it), timed, with the peak memory of it and its children together (their
     proportional set sizes: the writers are forked and share the build's pages), and the
-    files it wrote. The folder is removed afterwards, before the next run and untimed: on a
-    file system without a journal (this machine's), ext4 skips recently deleted inodes
-    when it creates a file, so files created while a large tree is being removed cost up
-    to ten times as much (benchmarks/README.md, *Site*).
+    files it wrote. The folders are kept until the whole benchmark is over
+    (:func:`remove_site_outputs`): on a file system without a journal (this machine's),
+    ext4 skips recently deleted inodes when it creates a file, so files created in the
+    minutes after a large tree is removed cost up to ten times as much (benchmarks/README.md,
+    *Site*), and the next run would pay for this one's clean-up.
     """
     walls, trees, outputs = [], [], []
     for i in range(runs):
-        out = work / f"site-out-{i}"
+        out = work / f"{SITE_OUTPUTS}{data.parent.name}-{data.name}-{i}"
         shutil.rmtree(out, ignore_errors=True)
         wall, _, tree, code, stderr = run_tree([str(BIN / "coldwar-lod"), "--data", str(data),
                                                 "site", "-o", str(out)], cwd=ROOT, sample=0.5,
@@ -723,11 +724,20 @@ def site_end_to_end(data: Path, runs: int, work: Path) -> dict[str, Any]:
             return {"error": f"exit {code}: {stderr[-2000:]}"}
         files = [p for p in out.rglob("*") if p.is_file()]
         outputs.append({"files": len(files), "bytes": sum(p.stat().st_size for p in files)})
-        shutil.rmtree(out, ignore_errors=True)
         walls.append(wall)
         trees.append(tree)
     return {"median": median(walls), "min": min(walls), "max": max(walls),
             "tree_peak_pss_mib": max(trees), "runs": runs, **outputs[0]}
+
+
+#: The prefix of the folders the site runs write (removed at the end of the benchmark).
+SITE_OUTPUTS = "site-out-"
+
+
+def remove_site_outputs(work: Path) -> None:
+    """Remove the sites :func:`site_end_to_end` wrote, once nothing is timed any more."""
+    for folder in work.glob(SITE_OUTPUTS + "*"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def startup(runs: int) -> dict[str, Any]:
@@ -1295,6 +1305,7 @@ def main(argv: list[str] | None = None) -> int:
         report["startup"] = startup(args.startup_runs)
     report["targets"] = check_targets(report)
     report["seconds"] = time.perf_counter() - started
+    remove_site_outputs(args.work)
     text = markdown(report)
     (args.results / f"{date}.json").write_text(json.dumps(report, indent=1) + "\n",
                                                encoding="utf-8")

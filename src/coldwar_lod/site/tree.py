@@ -69,20 +69,35 @@ def write_tree(out: Path, produce: Callable[[Path], tuple[int, int]]) -> tuple[i
 def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]:
     """Write ``files`` (path relative to ``folder``, content) into ``folder``.
 
+    Each file is created relative to its folder's open descriptor (``openat``), which
+    costs half as much as opening it by its whole path through :mod:`pathlib` (31 against
+    45-68 µs a file here: benchmarks/README.md, *Site*).
+
     :returns: the number of files and of bytes written.
     """
     count = size = 0
-    made: set[str] = set()
-    for name, content in files:
-        path = folder / name
-        parent = name.rpartition("/")[0]
-        if parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(parent)
-        with path.open("wb") as fh:
-            fh.write(content)
-        count += 1
-        size += len(content)
+    folders: dict[str, int] = {}
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+    try:
+        for name, content in files:
+            parent, _, base = name.rpartition("/")
+            fd = folders.get(parent)
+            if fd is None:
+                path = folder / parent
+                path.mkdir(parents=True, exist_ok=True)
+                fd = folders[parent] = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            out = os.open(base, flags, 0o666, dir_fd=fd)  # as open() does: the umask rules
+            try:
+                view = memoryview(content)
+                while view:
+                    view = view[os.write(out, view):]
+            finally:
+                os.close(out)
+            count += 1
+            size += len(content)
+    finally:
+        for fd in folders.values():
+            os.close(fd)
     return count, size
 
 
