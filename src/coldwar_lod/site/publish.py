@@ -206,8 +206,9 @@ class Renderer:
 
     def dump_files(self) -> Iterator[tuple[str, bytes]]:
         """The build's files in ``dist/`` (and the data in RDF/XML), after which only their
-        sizes are kept: at 1M triples they are 600 MB that the forked writers need not
-        share (benchmarks/README.md, *Site*)."""
+        sizes are kept: at 1M triples they are 400 MB (and the N-Triples the build kept, 200 MB)
+        that must be freed before the writer is forked, or it would keep them for its whole
+        life (benchmarks/README.md, *Site*)."""
         for name, content in sorted(self.files.items()):
             self.sizes[name] = len(content)
             yield "dist/" + name, content

@@ -121,9 +121,9 @@ def _swap(staging: Path, out: Path) -> None:
 def remove_later(folder: Path) -> None:
     """Remove a folder in a detached process, so that the command does not wait for it.
 
-    Removing thousands of small files takes longer than writing them on a file system
-    mounted with ``discard`` (0.7 ms a file, benchmarks/README.md, *Site*); the old tree
-    is already out of the way, under a hidden name beside the site.
+    Removing thousands of small files can take longer than writing them (on ext4 without a
+    journal, files created meanwhile cost up to ten times as much: benchmarks/README.md,
+    *Site*); the old tree is already out of the way, under a hidden name beside the site.
     """
     subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
                       str(folder)], start_new_session=True, stdin=subprocess.DEVNULL,
