@@ -9,6 +9,7 @@ N-Triples dump the site publishes, independently of the code that writes the doc
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -191,3 +192,82 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not written by"):
         build_site(tmp_path)
     assert (tmp_path / "precious.txt").read_text() == "keep"
+
+
+def test_a_failing_writer_fails_the_run_and_leaves_the_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forked writer's error reaches the command; the previous site stays, no leftovers."""
+    from coldwar_lod.site.publish import Renderer
+
+    out = tmp_path / "site"
+    build_site(out)
+    before = (out / "index.html").read_bytes()
+    command = os.getpid()
+    documents = Renderer.documents
+
+    def failing(self: Renderer, path: str, triples: Any) -> Any:
+        if os.getpid() != command:
+            raise RuntimeError(f"the writer failed on {path}")
+        return documents(self, path, triples)
+
+    monkeypatch.setattr(Renderer, "documents", failing)
+    with pytest.raises(RuntimeError, match="the writer failed on id/"):
+        build_site(out)
+    assert (out / "index.html").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_failure_in_the_command_stops_the_writer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command fails while the writer works: the writer finishes the batch it is on and
+    takes no other, the run fails with the command's error and removes what it wrote."""
+    import time
+
+    from coldwar_lod.site import publish
+
+    log = tmp_path / "taken.txt"
+    take = publish._take
+    documents = publish.Renderer.documents
+    command = os.getpid()
+
+    def logging(counter: Any) -> Any:  # what each process takes, in a file both can write
+        inner = take(counter)
+
+        def spy() -> int:
+            index = inner()
+            with log.open("a") as fh:
+                fh.write(f"{os.getpid()} {index}\n")
+            return index
+        return spy
+
+    def slow(self: publish.Renderer, path: str, triples: Any) -> Any:
+        if os.getpid() != command and not hasattr(slow, "done"):
+            slow.done = True  # type: ignore[attr-defined]
+            time.sleep(0.5)  # the writer is on its first batch when the command fails
+        return documents(self, path, triples)
+
+    def failing(self: publish.Renderer, ntriples: Path | None = None) -> Any:
+        deadline = time.monotonic() + 30
+        while not log.exists() and time.monotonic() < deadline:  # the writer has begun
+            time.sleep(0.01)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish, "_take", logging)
+    monkeypatch.setattr(publish.Renderer, "documents", slow)
+    monkeypatch.setattr(publish.Renderer, "query_files", failing)
+    out = tmp_path / "work" / "site"
+    with pytest.raises(InputError, match="No space left on device"):
+        build_site(out)
+    assert not out.parent.exists() or sorted(out.parent.iterdir()) == []
+    taken = [tuple(map(int, line.split())) for line in log.read_text().splitlines()]
+    batches = len(publish.Renderer(*_build_for_batches()).resource_batches())
+    assert all(pid != command for pid, _ in taken)  # the command failed before its share
+    assert [index for _, index in taken if index < batches] == [0]
+    assert len(taken) == 2  # the first batch, then a refusal
+
+
+def _build_for_batches() -> tuple[Any, dict[str, bytes]]:
+    import coldwar_lod
+
+    result, _, files = coldwar_lod.build_and_render()
+    return result, files

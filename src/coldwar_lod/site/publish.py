@@ -297,11 +297,16 @@ def _produce(renderer: Renderer, staging: Path) -> tuple[int, int]:
                 pool = stack.enter_context(ProcessPoolExecutor(workers - 1,
                                                                mp_context=context))
                 futures = [pool.submit(_write_batches, staging) for _ in range(workers - 1)]
-            for files in (renderer.query_files(staging / "dist" / DUMPS["nt"]),
-                          renderer.shared_files(),
-                          renderer.resource_files(batches, _take(counter))):
-                more = write_files(staging, files)
-                count, size = count + more[0], size + more[1]
+            try:
+                for files in (renderer.query_files(staging / "dist" / DUMPS["nt"]),
+                              renderer.shared_files(),
+                              renderer.resource_files(batches, _take(counter))):
+                    more = write_files(staging, files)
+                    count, size = count + more[0], size + more[1]
+            except BaseException:
+                with counter.get_lock():  # the others stop after the batch they are on
+                    counter.value = len(batches)
+                raise
             for future in futures:
                 more = future.result()
                 count, size = count + more[0], size + more[1]
