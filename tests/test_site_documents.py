@@ -246,7 +246,7 @@ def test_a_failure_in_the_command_stops_the_writer(
             time.sleep(0.5)  # the writer is on its first batch when the command fails
         return documents(self, path, triples)
 
-    def failing(self: publish.Renderer, ntriples: Path | None = None) -> Any:
+    def failing(self: publish.Renderer, ntriples: Path) -> Any:
         deadline = time.monotonic() + 30
         while not log.exists() and time.monotonic() < deadline:  # the writer has begun
             time.sleep(0.01)

@@ -189,15 +189,13 @@ class Renderer:
         yield self.page(vocabulary.ontology_page(self.pages, ontology, shape_views))
         yield self.page(vocabulary.shapes_page(self.pages, shape_views))
 
-    def query_files(self, ntriples: Path | None = None) -> Iterator[tuple[str, bytes]]:
-        """The shipped queries' pages, run on a store of the data (loaded from the file
-        ``ntriples`` if given), which is dropped before the pages are written (at 1M
-        triples it holds about half a gigabyte)."""
-        if ntriples is None:
-            store = self.build.store()
-        else:
-            store = ox.Store()
-            store.bulk_load(path=ntriples, format=ox.RdfFormat.N_TRIPLES)
+    def query_files(self, ntriples: Path) -> Iterator[tuple[str, bytes]]:
+        """The shipped queries' pages, run on a store loaded from the N-Triples dump
+        ``ntriples`` (twice as fast as from the triples, and no reference count of the
+        build's triples touched after the fork), dropped before the pages are written (at
+        1M triples it holds about half a gigabyte)."""
+        store = ox.Store()
+        store.bulk_load(path=ntriples, format=ox.RdfFormat.N_TRIPLES)
         results = [(q, coldwar_lod.run_query(q, store=store))
                    for q in coldwar_lod.shipped_queries().values()]
         del store
